@@ -33,21 +33,23 @@ _relais_have_node18() {
 # Installs the packages of scripts/packages.txt that are missing, and only those. apt's
 # chatter goes to a log that is shown only if the install fails.
 ensure_packages() {
-    local list line pkg log skip_node=no sudo=()
-    local -a missing=()
-    list=$(relais_root)/scripts/packages.txt
+    local line pkg log skip_node=no sudo=()
+    local -a wanted=() missing=()
+    local -A installed=()
     _relais_have_node18 && skip_node=yes
     while IFS= read -r line || [[ -n $line ]]; do
         pkg=${line%%#*}
         pkg=${pkg//[[:space:]]/}
         [[ -n $pkg ]] || continue
-        if [[ $skip_node == yes && ($pkg == nodejs || $pkg == npm) ]]; then
-            continue
-        fi
-        if [[ $(dpkg-query -W -f='${db:Status-Status}' "$pkg" 2>/dev/null) != installed ]]; then
-            missing+=("$pkg")
-        fi
-    done <"$list"
+        [[ $skip_node == yes && ($pkg == nodejs || $pkg == npm) ]] || wanted+=("$pkg")
+    done <"$(relais_root)/scripts/packages.txt"
+    # One dpkg-query for the whole list; it names only the packages it knows.
+    while read -r pkg line; do
+        [[ $line != installed ]] || installed[$pkg]=1
+    done < <(dpkg-query -W -f='${Package} ${db:Status-Status}\n' "${wanted[@]}" 2>/dev/null || true)
+    for pkg in "${wanted[@]}"; do
+        [[ -n ${installed[$pkg]:-} ]] || missing+=("$pkg")
+    done
     ((${#missing[@]} > 0)) || return 0
 
     if [[ $EUID -ne 0 ]]; then
