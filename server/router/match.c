@@ -3,8 +3,7 @@
 
 #include "router/router.h"
 
-/* Does path match pattern? Captures {name} segments into params. */
-static bool match_one(const char *pattern, const char *path, arena *a, kv *params, int *nparams)
+bool router_pattern_match(const char *pattern, const char *path, arena *a, kv *params, int *nparams)
 {
     int n = 0;
     const char *p = pattern, *s = path;
@@ -52,13 +51,13 @@ enum router_result router_match(const char *method, const char *path, bool test_
         if ((rt->flags & ROUTE_TEST_HOOK) && !test_hooks)
             continue;
         if (strcmp(rt->method, m) == 0) {
-            if (match_one(rt->pattern, path, a, params, nparams)) {
+            if (router_pattern_match(rt->pattern, path, a, params, nparams)) {
                 *index = i;
                 return ROUTER_MATCH;
             }
             continue;
         }
-        if (!match_one(rt->pattern, path, NULL, NULL, NULL))
+        if (!router_pattern_match(rt->pattern, path, NULL, NULL, NULL))
             continue;
         path_seen = true;
         /* Collect distinct methods, GET implying HEAD. */

@@ -60,6 +60,13 @@ enum router_result router_match(const char *method, const char *path, bool test_
                                 char *allow, size_t allow_size);
 
 /*
+ * Does path match pattern? {name} matches one non-empty segment; captured values
+ * are allocated from a and stored in params (when params is not NULL).
+ */
+bool router_pattern_match(const char *pattern, const char *path, arena *a, kv *params,
+                          int *nparams);
+
+/*
  * The gate: checks everything the route row declares before the handler runs
  * (authentication, admin role, loopback-only, JSON body). Returns ST_OK or the
  * failure to answer with. Runs on a worker thread unless the route is inline.
