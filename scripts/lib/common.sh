@@ -93,8 +93,11 @@ build_release() {
     _relais_build build -DCMAKE_BUILD_TYPE=Release
 }
 
+# The test build uses clang: its sanitizers, plus libFuzzer for the fuzz smoke tests, and a
+# second compiler's warnings next to gcc's in the release build.
 build_asan() {
-    _relais_build build-asan -DCMAKE_BUILD_TYPE=Debug -DRELAIS_SANITIZE=ON
+    _relais_build build-asan -DCMAKE_BUILD_TYPE=Debug -DRELAIS_SANITIZE=ON -DRELAIS_FUZZ=ON \
+        -DCMAKE_C_COMPILER=clang -DCMAKE_CXX_COMPILER=clang++
 }
 
 # --- the environment of scripts/start and scripts/relais ------------------------------------

@@ -94,7 +94,7 @@ static time_t coarse_now(void)
  * Accepts "a/b.css"-style paths only: segments of printable characters, none
  * empty, none starting with a dot (so no "..", no ".git"), no backslash.
  */
-static bool path_is_safe(const char *p)
+bool static_path_is_safe(const char *p)
 {
     size_t len = strlen(p);
     if (len == 0 || len > MAX_PATH_BYTES)
@@ -320,7 +320,7 @@ rstatus static_serve(static_files *s, request *r)
     struct entry *e = NULL;
     if (*rel == '\0')
         rel = "index.html";
-    if (path_is_safe(rel))
+    if (static_path_is_safe(rel))
         e = lookup(s, rel);
     if (!e && looks_like_client_route(r->path) && strncmp(r->path, "/api/", 5) != 0)
         e = lookup(s, "index.html");

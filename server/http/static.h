@@ -27,4 +27,11 @@ void static_close(static_files *s);
  */
 rstatus static_serve(static_files *s, request *r);
 
+/*
+ * True for "css/app.css"-style relative paths: printable, no empty segment, no
+ * segment starting with a dot (so no "..", no ".git"), no backslash, at most
+ * 1024 bytes. Exposed for the unit and fuzz tests.
+ */
+bool static_path_is_safe(const char *path);
+
 #endif
