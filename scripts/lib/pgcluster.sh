@@ -110,6 +110,17 @@ is_running() {
     as_owner "$PG_BIN/pg_ctl" status -D "$PGDATA_DIR" >/dev/null 2>&1
 }
 
+# The postmaster outlives this script: it must not keep the caller's descriptors open (a lock
+# held by scripts/start, a test runner's pipe), so everything above stderr is closed first.
+close_inherited_fds() {
+    local fd n
+    for fd in /proc/$BASHPID/fd/*; do
+        n=${fd##*/}
+        ((n > 2)) || continue
+        exec {n}>&- 2>/dev/null || true
+    done
+}
+
 # The socket directory lives under /tmp for long paths and /tmp may be wiped by a reboot, so
 # every start recreates it.
 start_server() {
@@ -117,7 +128,8 @@ start_server() {
         return 0
     fi
     owned_dir "$PGSOCKET_DIR" 0700
-    if ! as_owner "$PG_BIN/pg_ctl" start -D "$PGDATA_DIR" -l "$PGLOG_FILE" -w -t 60 -s >/dev/null 2>&1; then
+    if ! (close_inherited_fds && as_owner "$PG_BIN/pg_ctl" start -D "$PGDATA_DIR" -l "$PGLOG_FILE" \
+        -w -t 60 -s) >/dev/null 2>&1; then
         say "PostgreSQL failed to start; last lines of $PGLOG_FILE:"
         tail -n 20 "$PGLOG_FILE" >&2 || true
         exit 1

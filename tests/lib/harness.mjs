@@ -43,16 +43,28 @@ export function tempDir(prefix = 'tmp') {
 
 const liveClusters = new Set();
 
-process.on('exit', () => {
+// Synchronous on purpose: it runs from 'exit', where promises never settle.
+function cleanupAtExit() {
   for (const proc of liveServers) {
     try { proc.kill('SIGKILL'); } catch { /* already gone */ }
   }
+  liveServers.clear();
   for (const dir of liveClusters) {
-    // Synchronous on purpose: promises never settle in an 'exit' handler.
     spawnSync(pgclusterPath(), ['destroy', dir], { stdio: 'ignore' });
   }
+  liveClusters.clear();
   if (scratchRoot) rmSync(scratchRoot, { recursive: true, force: true });
-});
+  scratchRoot = null;
+}
+process.on('exit', cleanupAtExit);
+// A test process stopped by a signal (a runner's timeout) skips 'exit': clean up, then die of
+// the same signal so the runner still sees why it ended.
+for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) {
+  process.once(signal, () => {
+    cleanupAtExit();
+    process.kill(process.pid, signal);
+  });
+}
 
 // --- small helpers -------------------------------------------------------------------------
 
