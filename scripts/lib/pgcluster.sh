@@ -134,6 +134,7 @@ start_server() {
         tail -n 20 "$PGLOG_FILE" >&2 || true
         exit 1
     fi
+    create_app_role_and_db
 }
 
 stop_server() {
@@ -151,10 +152,19 @@ superuser_psql() {
 
 # Role and database for the application: not a superuser, so the tests see the same rights
 # problems production would. CREATEDB lets the test harness make a database per test.
+# relais_app is the role the server's queries run as (RELAIS_DB_ROLE): it may not change the
+# audit trail. The migrations grant it its rights; $APP_ROLE, which owns the tables, is a
+# member so that the server may take it on. Roles are cluster-wide and only a superuser may
+# create them, hence here. Idempotent, and run at every start, so that a cluster made before
+# a role was added here gets it too.
 create_app_role_and_db() {
     superuser_psql -d postgres <<SQL
 SELECT 'CREATE ROLE $APP_ROLE LOGIN CREATEDB'
  WHERE NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = '$APP_ROLE') \gexec
+SELECT 'CREATE ROLE relais_app NOLOGIN'
+ WHERE NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'relais_app') \gexec
+SELECT 'GRANT relais_app TO $APP_ROLE'
+ WHERE NOT pg_has_role('$APP_ROLE', 'relais_app', 'MEMBER') \gexec
 SELECT 'CREATE DATABASE $APP_ROLE OWNER $APP_ROLE'
  WHERE NOT EXISTS (SELECT 1 FROM pg_database WHERE datname = '$APP_ROLE') \gexec
 SQL
@@ -256,9 +266,12 @@ bootstrap_cluster() {
         rm -f "$PGDATA_DIR.initdb.log"
         write_config "$mode"
     fi
-    is_running && was_running=yes
-    start_server
-    create_app_role_and_db
+    if is_running; then
+        was_running=yes
+        create_app_role_and_db
+    else
+        start_server
+    fi
     [[ $was_running == yes ]] || stop_server
     touch "$DIR/.initialized"
     say "initialised cluster in $DIR"
