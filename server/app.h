@@ -4,6 +4,7 @@
 
 #include <stdatomic.h>
 
+#include "auth/auth.h"
 #include "config/config.h"
 #include "db/pool.h"
 
@@ -17,6 +18,7 @@ struct MHD_Daemon;
  */
 typedef struct app {
     const config *cfg;
+    auth_settings auth;
     db_pool *pool;
     struct static_files *web;
     struct workqueue *workers;

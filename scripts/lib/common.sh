@@ -96,7 +96,7 @@ build_release() {
 # The test build uses clang: its sanitizers, plus libFuzzer for the fuzz smoke tests, and a
 # second compiler's warnings next to gcc's in the release build.
 build_asan() {
-    _relais_build build-asan -DCMAKE_BUILD_TYPE=Debug -DRELAIS_SANITIZE=ON -DRELAIS_FUZZ=ON \
+    _relais_build "${RELAIS_TEST_BUILD:-build-asan}" -DCMAKE_BUILD_TYPE=Debug -DRELAIS_SANITIZE=ON -DRELAIS_FUZZ=ON \
         -DCMAKE_C_COMPILER=clang -DCMAKE_CXX_COMPILER=clang++
 }
 

@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "app.h"
+#include "auth/auth.h"
 #include "cli/cli.h"
 #include "config/config.h"
 #include "db/migrate.h"
@@ -80,12 +81,24 @@ int cmd_serve(int argc, char **argv)
     }
     if (c.migrate_on_start && migrate_first(&c) != 0)
         goto out;
+    char key_path[4096], err[512];
+    snprintf(key_path, sizeof key_path, "%s", *c.secret_key_file ? c.secret_key_file : "");
+    if (!*key_path)
+        snprintf(key_path, sizeof key_path, "%s/secret.key", c.data_dir);
+    if (auth_signing_key_load(key_path, err, sizeof err) != 0) {
+        log_error("%s", err);
+        goto out;
+    }
+    a.auth.idle_minutes = c.session_idle_minutes;
+    a.auth.max_hours = c.session_max_hours;
+    a.auth.cookie_secure = c.cookie_secure;
     db_pool_options po = {
         .url = c.database_url,
         .size = c.db_pool_size ? c.db_pool_size : c.workers + 4,
         .acquire_timeout_ms = c.db_acquire_timeout_ms,
         .connect_timeout_s = c.db_connect_timeout_s,
         .statement_timeout_ms = c.statement_timeout_ms,
+        .role = c.db_role,
         .application_name = "relais",
     };
     a.pool = db_pool_open(&po);

@@ -43,6 +43,8 @@ static const struct setting settings[] = {
      "2", "seconds to wait when (re)connecting to PostgreSQL"},
     {"statement-timeout-ms", "RELAIS_STATEMENT_TIMEOUT_MS", K_INT, F(statement_timeout_ms), 0,
      3600000, "30000", "longest SQL statement before PostgreSQL cancels it (0 = none)"},
+    {"db-role", "RELAIS_DB_ROLE", K_STR, F(db_role), 0, 0, "relais_app",
+     "database role the server's queries run as (SET ROLE; empty = the login role)"},
     {"max-connections", "RELAIS_MAX_CONNECTIONS", K_INT, F(max_connections), 1, 100000, "1024",
      "open HTTP connections at most"},
     {"max-connections-per-ip", "RELAIS_MAX_CONNECTIONS_PER_IP", K_INT,
@@ -67,6 +69,18 @@ static const struct setting settings[] = {
      "who may read /metrics: loopback or any"},
     {"log-level", "RELAIS_LOG_LEVEL", K_STR, F(log_level), 0, 0, "info",
      "debug, info, warn or error"},
+    {"session-idle-minutes", "RELAIS_SESSION_IDLE_MINUTES", K_INT, F(session_idle_minutes), 1,
+     1440, "30", "a session unused this long ends"},
+    {"session-max-hours", "RELAIS_SESSION_MAX_HOURS", K_INT, F(session_max_hours), 1, 720, "12",
+     "a session ends this long after login, used or not"},
+    {"cookie-secure", "RELAIS_COOKIE_SECURE", K_BOOL, F(cookie_secure), 0, 1, "0",
+     "served over HTTPS (behind a TLS proxy): Secure cookie with the __Host- prefix"},
+    {"public-origin", "RELAIS_PUBLIC_ORIGIN", K_STR, F(public_origin), 0, 0, "",
+     "the origin browsers use (https://relais.example.fr); empty = trust the Host header"},
+    {"secret-key-file", "RELAIS_SECRET_KEY_FILE", K_STR, F(secret_key_file), 0, 0, "",
+     "key that signs e-mailed links; created if missing (empty = DATA_DIR/secret.key)"},
+    {"audit-retention-days", "RELAIS_AUDIT_RETENTION_DAYS", K_INT, F(audit_retention_days), 1,
+     36500, "365", "audit events older than this are purged"},
 };
 #undef F
 #define NSETTINGS (sizeof settings / sizeof settings[0])

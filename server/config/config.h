@@ -25,6 +25,7 @@ typedef struct config {
     int db_acquire_timeout_ms;  /* RELAIS_DB_ACQUIRE_TIMEOUT_MS */
     int db_connect_timeout_s;   /* RELAIS_DB_CONNECT_TIMEOUT */
     int statement_timeout_ms;   /* RELAIS_STATEMENT_TIMEOUT_MS */
+    char *db_role;              /* RELAIS_DB_ROLE: role the server's queries run as */
     int max_connections;        /* RELAIS_MAX_CONNECTIONS */
     int max_connections_per_ip; /* RELAIS_MAX_CONNECTIONS_PER_IP */
     int connection_timeout_s;   /* RELAIS_CONNECTION_TIMEOUT */
@@ -37,6 +38,12 @@ typedef struct config {
     bool test_hooks;            /* RELAIS_TEST_HOOKS: enables the /api/_test routes (tests only) */
     char *metrics_allow;        /* RELAIS_METRICS_ALLOW: "loopback" or "any" */
     char *log_level;            /* RELAIS_LOG_LEVEL */
+    int session_idle_minutes;   /* RELAIS_SESSION_IDLE_MINUTES */
+    int session_max_hours;      /* RELAIS_SESSION_MAX_HOURS */
+    bool cookie_secure;         /* RELAIS_COOKIE_SECURE: HTTPS deployments */
+    char *public_origin;        /* RELAIS_PUBLIC_ORIGIN: e.g. https://relais.example.fr */
+    char *secret_key_file;      /* RELAIS_SECRET_KEY_FILE; "" = DATA_DIR/secret.key */
+    int audit_retention_days;   /* RELAIS_AUDIT_RETENTION_DAYS */
 } config;
 
 void config_defaults(config *c);

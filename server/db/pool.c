@@ -27,7 +27,7 @@ struct db_pool {
     db_conn *conns;
     int size, in_use, waiting;
     int acquire_timeout_ms, connect_timeout_s, statement_timeout_ms;
-    char *url, *app_name;
+    char *url, *app_name, *role;
     long long down_until_ms;
     unsigned long long acquire_timeouts, connect_failures;
 };
@@ -40,11 +40,17 @@ static long long now_ms(void)
 }
 
 static PGconn *connect_pg(const char *url, const char *app, int connect_timeout_s,
-                          int statement_timeout_ms, char *err, size_t errsize)
+                          int statement_timeout_ms, const char *role, char *err, size_t errsize)
 {
-    char timeout[16], options[64];
+    char timeout[16], options[192];
     snprintf(timeout, sizeof timeout, "%d", connect_timeout_s);
-    snprintf(options, sizeof options, "-c statement_timeout=%d", statement_timeout_ms);
+    /* The role is checked to be an identifier when the pool opens, so it cannot
+     * smuggle other options in. */
+    if (role && *role)
+        snprintf(options, sizeof options, "-c statement_timeout=%d -c role=%s",
+                 statement_timeout_ms, role);
+    else
+        snprintf(options, sizeof options, "-c statement_timeout=%d", statement_timeout_ms);
     /* Later keywords override what the URL says; dbname is expanded first. */
     const char *keys[] = {"dbname", "connect_timeout", "application_name", "options",
                           "keepalives", "keepalives_idle", "keepalives_interval",
@@ -68,7 +74,7 @@ static PGconn *connect_pg(const char *url, const char *app, int connect_timeout_
 
 PGconn *db_connect_once(const char *url, int connect_timeout_s, char *err, size_t errsize)
 {
-    return connect_pg(url, "relais-cli", connect_timeout_s, 0, err, errsize);
+    return connect_pg(url, "relais-cli", connect_timeout_s, 0, NULL, err, errsize);
 }
 
 db_pool *db_pool_open(const db_pool_options *opt)
@@ -79,10 +85,17 @@ db_pool *db_pool_open(const db_pool_options *opt)
     p->conns = calloc((size_t)opt->size, sizeof *p->conns);
     p->url = strdup(opt->url);
     p->app_name = strdup(opt->application_name ? opt->application_name : "relais");
-    if (!p->conns || !p->url || !p->app_name) {
+    p->role = strdup(opt->role ? opt->role : "");
+    bool role_ok = p->role && strlen(p->role) < 64;
+    for (const char *c = p->role; role_ok && *c; c++)
+        role_ok = (*c >= 'a' && *c <= 'z') || (*c >= '0' && *c <= '9') || *c == '_';
+    if (!role_ok)
+        log_error("database role '%s' must be a lowercase identifier", opt->role);
+    if (!p->conns || !p->url || !p->app_name || !role_ok) {
         free(p->conns);
         free(p->url);
         free(p->app_name);
+        free(p->role);
         free(p);
         return NULL;
     }
@@ -111,6 +124,7 @@ void db_pool_close(db_pool *p)
     free(p->conns);
     free(p->url);
     free(p->app_name);
+    free(p->role);
     free(p);
 }
 
@@ -182,7 +196,7 @@ rstatus db_pool_acquire(db_pool *p, db_conn **out)
         char err[512];
         if (!backing_off)
             c->pg = connect_pg(p->url, p->app_name, p->connect_timeout_s,
-                               p->statement_timeout_ms, err, sizeof err);
+                               p->statement_timeout_ms, p->role, err, sizeof err);
         if (!c->pg) {
             pthread_mutex_lock(&p->lock);
             if (!backing_off) {

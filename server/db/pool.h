@@ -27,6 +27,7 @@ typedef struct db_pool_options {
     int acquire_timeout_ms;
     int connect_timeout_s;
     int statement_timeout_ms;   /* 0 = PostgreSQL's default */
+    const char *role;           /* SET ROLE at connect; NULL or "" = the login role */
     const char *application_name;
 } db_pool_options;
 

@@ -14,6 +14,7 @@
 
 struct app;
 struct route;
+struct principal;
 struct MHD_Connection;
 struct MHD_Response;
 
@@ -61,6 +62,7 @@ typedef struct request {
     json_t *json;               /* parsed body for routes that take JSON */
 
     db_conn *db;                /* acquired on first use by req_db() */
+    struct principal *who;      /* the authenticated caller, NULL = anonymous (auth/) */
 
     /* The reply. */
     int http_status;

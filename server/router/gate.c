@@ -3,6 +3,7 @@
 #include <strings.h>
 
 #include "app.h"
+#include "auth/auth.h"
 #include "router/router.h"
 #include "util/json.h"
 
@@ -29,13 +30,25 @@ rstatus gate_check(request *r)
         strcmp(r->app->cfg->metrics_allow, "any") != 0)
         return req_fail(r, ST_FORBIDDEN, "This endpoint answers only local clients.");
 
-    /*
-     * Sessions and API tokens arrive with the people-and-rights work (auth/);
-     * until then no request is authenticated, so a route that needs a user
-     * must refuse everyone rather than let anyone in.
-     */
-    if (rt->auth != AUTH_PUBLIC)
-        return req_fail(r, ST_UNAUTHENTICATED, NULL);
+    /* Inline routes run on an I/O thread and are public: no database lookup there. */
+    if (!(rt->flags & ROUTE_INLINE)) {
+        rstatus st = auth_resolve(r, &r->app->auth);
+        if (st != ST_OK)
+            return st;
+    }
+    if (rt->auth != AUTH_PUBLIC && !r->who)
+        return req_fail(r, ST_UNAUTHENTICATED, "Sign in first.");
+    if (rt->auth == AUTH_ADMIN && !r->who->is_admin)
+        return req_fail(r, ST_FORBIDDEN, "This needs a platform administrator.");
+
+    bool unsafe = strcmp(r->method, "GET") != 0 && !r->is_head;
+    if (unsafe && r->who) {
+        if (r->who->read_only)
+            return req_fail(r, ST_FORBIDDEN, "This API token may only read.");
+        rstatus st = auth_check_csrf(r);
+        if (st != ST_OK)
+            return st;
+    }
 
     if (r->body.len > 0) {
         if ((rt->flags & ROUTE_JSON) && !is_json_type(req_header(r, "Content-Type")))

@@ -1,0 +1,104 @@
+/* access.h - the one place Relais decides who may do what (communities, people, admin). */
+#ifndef RELAIS_ACCESS_H
+#define RELAIS_ACCESS_H
+
+#include <stdbool.h>
+
+#include "auth/auth.h"
+#include "http/request.h"
+
+/*
+ * Two faces of the same rules, kept side by side so they cannot drift apart:
+ *  - acl_*_can(): the decision for one object whose facts the caller loaded;
+ *  - ACL_SQL_*: the same rule as a SQL condition, for every list, count, search
+ *    or feed query, so that nothing the viewer may not see is ever fetched.
+ * tests/unit/test_access.c checks the decision table; tests/api/access_matrix
+ * checks every route and every list against it.
+ *
+ * Denied objects answer exactly like missing ones (404), so ids cannot be
+ * probed: use acl_deny() to answer and audit a refusal.
+ */
+
+enum acl_visibility { ACL_PUBLIC, ACL_RESTRICTED, ACL_SECRET };
+enum acl_role { ACL_NOT_MEMBER, ACL_GUEST, ACL_MEMBER, ACL_ANIMATOR };
+
+typedef struct acl_community {
+    enum acl_visibility visibility;
+    bool archived;
+    enum acl_role role;         /* the viewer's role in it */
+} acl_community;
+
+enum acl_action {
+    ACL_SEE,            /* know it exists: lists, counts, search, autocompletion, profiles */
+    ACL_READ,           /* open it: home page, members, documents, forums */
+    ACL_WRITE,          /* add or change content in it */
+    ACL_JOIN,           /* become a member directly (public) */
+    ACL_REQUEST_JOIN,   /* ask the animators (restricted) */
+    ACL_LEAVE,
+    ACL_EDIT,           /* name, description, visibility, cover */
+    ACL_MANAGE_MEMBERS, /* add, remove, change roles, decide join requests */
+    ACL_INVITE,         /* invite external partners by e-mail */
+    ACL_ARCHIVE,        /* archive and unarchive */
+};
+
+/* May viewer (NULL = anonymous) do action on community c? Pure; thread-safe. */
+bool acl_community_can(const principal *viewer, const acl_community *c, enum acl_action action);
+
+/* Parses "public"/"restricted"/"secret" and "animator"/"member"/"guest" (NULL, "" = none). */
+bool acl_visibility_parse(const char *s, enum acl_visibility *out);
+enum acl_role acl_role_parse(const char *s);
+
+/*
+ * May viewer see person target? Staff see staff; everyone sees the people they
+ * share a community with and themselves; guests see nobody else; admins see all.
+ */
+bool acl_user_can_see(const principal *viewer, long long target_id, bool target_is_guest,
+                      bool shares_community);
+
+/* Platform administration (organisations, accounts, audit trail). */
+bool acl_is_admin(const principal *viewer);
+
+/*
+ * SQL conditions. `c` is the alias of a communities row, `u` of a users row,
+ * `viewer` the placeholder holding the viewer's user id ("$1"); all string
+ * literals, so they concatenate into constant statements:
+ *     "SELECT ... FROM communities c WHERE " ACL_SQL_COMMUNITY_VISIBLE("c", "$1")
+ * An anonymous viewer (NULL id) matches nothing.
+ */
+#define ACL_SQL_VIEWER(viewer, cond)                                                       \
+    "EXISTS (SELECT 1 FROM users acl_v WHERE acl_v.id = " viewer                           \
+    " AND acl_v.status = 'active' AND (" cond "))"
+
+#define ACL_SQL_IS_MEMBER(c, viewer)                                                       \
+    "EXISTS (SELECT 1 FROM memberships acl_m WHERE acl_m.community_id = " c ".id"          \
+    " AND acl_m.user_id = " viewer ")"
+
+/* ACL_SEE as SQL. */
+#define ACL_SQL_COMMUNITY_VISIBLE(c, viewer)                                               \
+    "(" ACL_SQL_VIEWER(viewer, "acl_v.platform_role = 'admin'"                             \
+                       " OR (acl_v.kind = 'staff' AND " c ".visibility <> 'secret')"        \
+                       " OR " ACL_SQL_IS_MEMBER(c, viewer)) ")"
+
+/* ACL_READ as SQL. */
+#define ACL_SQL_COMMUNITY_READABLE(c, viewer)                                              \
+    "(" ACL_SQL_VIEWER(viewer, "(acl_v.kind = 'staff' AND " c ".visibility = 'public')"    \
+                       " OR " ACL_SQL_IS_MEMBER(c, viewer)) ")"
+
+/* acl_user_can_see as SQL. */
+#define ACL_SQL_USER_VISIBLE(u, viewer)                                                    \
+    "(" ACL_SQL_VIEWER(viewer, "acl_v.id = " u ".id OR acl_v.platform_role = 'admin'"      \
+                       " OR (acl_v.kind = 'staff' AND " u ".kind = 'staff')"                \
+                       " OR EXISTS (SELECT 1 FROM memberships acl_a JOIN memberships acl_b" \
+                       " ON acl_a.community_id = acl_b.community_id"                       \
+                       " WHERE acl_a.user_id = acl_v.id AND acl_b.user_id = " u ".id)") ")"
+
+/*
+ * Answers a refusal: writes an "access.denied" audit event and returns
+ * ST_NOT_FOUND with the same message a missing object gets (what), or
+ * ST_FORBIDDEN when the object is visible but the action is not allowed
+ * (visible = true), so people learn why a button does nothing.
+ */
+rstatus acl_deny(request *r, bool visible, const char *object_type, const char *object_id,
+                 const char *what);
+
+#endif
