@@ -13,6 +13,12 @@ const route router_routes[] = {
     {"GET",  "/metrics",                AUTH_PUBLIC,  0,               ROUTE_INLINE | ROUTE_LOOPBACK,       ops_metrics},
     {"GET",  "/api/openapi.json",       AUTH_PUBLIC,  0,               ROUTE_INLINE | ROUTE_PUBLIC_CACHE,   ops_openapi},
 
+    /* auth/: sessions, me, password, API tokens, reset and verification (handlers in auth/) */
+
+    /* community/: communities, members, join requests, invitations (handlers in community/) */
+
+    /* people/: organisations, directory, profiles, photos, admin users, audit (people/, audit/) */
+
     {"GET",  "/api/_test/sleep",        AUTH_PUBLIC,  0,               ROUTE_TEST_HOOK,                     test_sleep},
     {"GET",  "/api/_test/fail",         AUTH_PUBLIC,  0,               ROUTE_TEST_HOOK,                     test_fail},
     {"POST", "/api/_test/echo",         AUTH_PUBLIC,  64 * KiB,        ROUTE_TEST_HOOK | ROUTE_JSON,        test_echo},
