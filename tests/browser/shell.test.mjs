@@ -79,7 +79,7 @@ describe('web shell', () => {
     assert.equal(await page.title(), 'Home · Relais');
     assert.equal(await page.locator('h1').innerText(), 'The shared workspace for health and social care');
     assert.equal(await page.locator('.skip-link').first().textContent(), 'Skip to content');
-    assert.equal(await page.getAttribute('#site-search-input', 'placeholder'), 'Document, community, person…');
+    assert.equal(await page.getAttribute('#site-search-input', 'placeholder'), 'Search Relais');
     assert.ok(await page.getByRole('navigation', { name: 'Main menu' }).isVisible());
 
     await page.reload();

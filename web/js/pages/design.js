@@ -269,9 +269,10 @@ function loading() {
     note(t('design.loading.note')),
     h('div', { class: 'grid grid--wide' },
       h('div', { class: 'card' }, loadingState({ label: t('design.loading.label'), lines: 4 })),
-      h('div', { class: 'card cluster' },
-        h('span', { class: 'spinner', 'aria-hidden': 'true' }),
-        h('span', {}, t('design.loading.spinner')))),
+      h('div', { class: 'card' },
+        h('p', { class: 'cluster' },
+          h('span', { class: 'spinner', 'aria-hidden': 'true' }),
+          h('span', {}, t('design.loading.spinner'))))),
   ];
 }
 

@@ -31,7 +31,7 @@ function features() {
   return h('section', { class: 'section', 'aria-labelledby': 'home-features' },
     h('h2', { class: 'section__title', id: 'home-features' }, t('home.features.title')),
     h('ul', { class: 'grid grid--4', role: 'list' }, items.map((item) =>
-      h('li', { class: 'card' },
+      h('li', { class: 'card card--feature' },
         h('span', { class: 'card__icon' }, icon(item.icon)),
         h('h3', { class: 'card__title' }, item.title),
         h('p', { class: 'card__text' }, item.text)))));
