@@ -13,6 +13,240 @@ CREATE EXTENSION IF NOT EXISTS unaccent WITH SCHEMA public;
 
 COMMENT ON EXTENSION unaccent IS 'text search dictionary that removes accents';
 
+CREATE TYPE public.community_visibility AS ENUM (
+    'public',
+    'restricted',
+    'secret'
+);
+
+CREATE TYPE public.join_request_status AS ENUM (
+    'pending',
+    'approved',
+    'refused',
+    'cancelled'
+);
+
+CREATE TYPE public.member_role AS ENUM (
+    'animator',
+    'member',
+    'guest'
+);
+
+CREATE TYPE public.organisation_kind AS ENUM (
+    'ght',
+    'ars',
+    'esms',
+    'other'
+);
+
+CREATE TYPE public.platform_role AS ENUM (
+    'user',
+    'admin'
+);
+
+CREATE TYPE public.token_scope AS ENUM (
+    'read',
+    'read_write'
+);
+
+CREATE TYPE public.user_kind AS ENUM (
+    'staff',
+    'guest'
+);
+
+CREATE TYPE public.user_status AS ENUM (
+    'active',
+    'suspended',
+    'deactivated'
+);
+
+CREATE FUNCTION public.audit_purge(older_than interval) RETURNS bigint
+    LANGUAGE sql SECURITY DEFINER
+    SET search_path TO 'public'
+    AS $$
+    WITH gone AS (DELETE FROM audit_events WHERE at < now() - older_than RETURNING 1)
+    SELECT count(*) FROM gone;
+$$;
+
+CREATE TABLE public.api_tokens (
+    id bigint NOT NULL,
+    user_id bigint NOT NULL,
+    name text NOT NULL,
+    token_hash bytea NOT NULL,
+    prefix text NOT NULL,
+    scope public.token_scope NOT NULL,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    last_used_at timestamp with time zone,
+    expires_at timestamp with time zone,
+    revoked_at timestamp with time zone,
+    CONSTRAINT api_tokens_name_check CHECK (((length(name) >= 1) AND (length(name) <= 100))),
+    CONSTRAINT api_tokens_token_hash_check CHECK ((octet_length(token_hash) = 32))
+);
+
+ALTER TABLE public.api_tokens ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTITY (
+    SEQUENCE NAME public.api_tokens_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
+
+CREATE TABLE public.audit_events (
+    id bigint NOT NULL,
+    at timestamp with time zone DEFAULT now() NOT NULL,
+    actor_id bigint,
+    actor_email text,
+    action text NOT NULL,
+    object_type text,
+    object_id text,
+    community_id bigint,
+    ip inet,
+    user_agent text,
+    detail jsonb DEFAULT '{}'::jsonb NOT NULL,
+    CONSTRAINT audit_events_action_check CHECK ((action ~ '^[a-z][a-z_.]{1,63}$'::text)),
+    CONSTRAINT audit_events_user_agent_check CHECK ((length(user_agent) <= 512))
+);
+
+ALTER TABLE public.audit_events ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTITY (
+    SEQUENCE NAME public.audit_events_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
+
+CREATE TABLE public.auth_throttle (
+    key text NOT NULL,
+    failures integer DEFAULT 0 NOT NULL,
+    window_start timestamp with time zone DEFAULT now() NOT NULL,
+    blocked_until timestamp with time zone
+);
+
+CREATE TABLE public.communities (
+    id bigint NOT NULL,
+    slug text NOT NULL,
+    name text NOT NULL,
+    description text DEFAULT ''::text NOT NULL,
+    organisation_id bigint,
+    visibility public.community_visibility NOT NULL,
+    cover bytea,
+    cover_type text,
+    archived_at timestamp with time zone,
+    created_by bigint,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT communities_cover_check CHECK ((octet_length(cover) <= 4194304)),
+    CONSTRAINT communities_cover_type_check CHECK ((cover_type = ANY (ARRAY['image/png'::text, 'image/jpeg'::text, 'image/webp'::text, 'image/gif'::text]))),
+    CONSTRAINT communities_description_check CHECK ((length(description) <= 5000)),
+    CONSTRAINT communities_name_check CHECK (((length(name) >= 1) AND (length(name) <= 120))),
+    CONSTRAINT communities_slug_check CHECK ((slug ~ '^[a-z0-9]([a-z0-9-]{0,62}[a-z0-9])?$'::text))
+);
+
+ALTER TABLE public.communities ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTITY (
+    SEQUENCE NAME public.communities_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
+
+CREATE TABLE public.email_outbox (
+    id bigint NOT NULL,
+    kind text NOT NULL,
+    to_address public.citext NOT NULL,
+    user_id bigint,
+    subject text NOT NULL,
+    body_text text NOT NULL,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    sent_at timestamp with time zone,
+    attempts integer DEFAULT 0 NOT NULL,
+    last_error text
+);
+
+ALTER TABLE public.email_outbox ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTITY (
+    SEQUENCE NAME public.email_outbox_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
+
+CREATE TABLE public.invitations (
+    id bigint NOT NULL,
+    community_id bigint NOT NULL,
+    email public.citext NOT NULL,
+    role public.member_role DEFAULT 'guest'::public.member_role NOT NULL,
+    message text DEFAULT ''::text NOT NULL,
+    invited_by bigint,
+    nonce bytea NOT NULL,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    expires_at timestamp with time zone NOT NULL,
+    accepted_at timestamp with time zone,
+    accepted_by bigint,
+    revoked_at timestamp with time zone,
+    CONSTRAINT invitations_email_check CHECK (((length((email)::text) >= 3) AND (length((email)::text) <= 254))),
+    CONSTRAINT invitations_message_check CHECK ((length(message) <= 1000)),
+    CONSTRAINT invitations_nonce_check CHECK ((octet_length(nonce) = 16))
+);
+
+ALTER TABLE public.invitations ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTITY (
+    SEQUENCE NAME public.invitations_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
+
+CREATE TABLE public.join_requests (
+    id bigint NOT NULL,
+    community_id bigint NOT NULL,
+    user_id bigint NOT NULL,
+    message text DEFAULT ''::text NOT NULL,
+    status public.join_request_status DEFAULT 'pending'::public.join_request_status NOT NULL,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    decided_by bigint,
+    decided_at timestamp with time zone,
+    CONSTRAINT join_requests_message_check CHECK ((length(message) <= 1000))
+);
+
+ALTER TABLE public.join_requests ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTITY (
+    SEQUENCE NAME public.join_requests_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
+
+CREATE TABLE public.memberships (
+    community_id bigint NOT NULL,
+    user_id bigint NOT NULL,
+    role public.member_role NOT NULL,
+    created_at timestamp with time zone DEFAULT now() NOT NULL
+);
+
+CREATE TABLE public.organisations (
+    id bigint NOT NULL,
+    kind public.organisation_kind NOT NULL,
+    name text NOT NULL,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT organisations_name_check CHECK (((length(name) >= 1) AND (length(name) <= 200)))
+);
+
+ALTER TABLE public.organisations ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTITY (
+    SEQUENCE NAME public.organisations_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
+
 CREATE TABLE public.platform_settings (
     key text NOT NULL,
     value jsonb NOT NULL,
@@ -27,8 +261,196 @@ CREATE TABLE public.schema_migrations (
     applied_at timestamp with time zone DEFAULT now() NOT NULL
 );
 
+CREATE TABLE public.sessions (
+    id bigint NOT NULL,
+    user_id bigint NOT NULL,
+    token_hash bytea NOT NULL,
+    csrf_token text NOT NULL,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    last_seen_at timestamp with time zone DEFAULT now() NOT NULL,
+    expires_at timestamp with time zone NOT NULL,
+    revoked_at timestamp with time zone,
+    ip inet,
+    user_agent text,
+    CONSTRAINT sessions_token_hash_check CHECK ((octet_length(token_hash) = 32)),
+    CONSTRAINT sessions_user_agent_check CHECK ((length(user_agent) <= 512))
+);
+
+ALTER TABLE public.sessions ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTITY (
+    SEQUENCE NAME public.sessions_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
+
+CREATE TABLE public.used_tokens (
+    nonce bytea NOT NULL,
+    purpose text NOT NULL,
+    used_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT used_tokens_nonce_check CHECK ((octet_length(nonce) = 16))
+);
+
+CREATE TABLE public.users (
+    id bigint NOT NULL,
+    email public.citext NOT NULL,
+    display_name text NOT NULL,
+    kind public.user_kind DEFAULT 'staff'::public.user_kind NOT NULL,
+    organisation_id bigint,
+    job_title text DEFAULT ''::text NOT NULL,
+    phone text DEFAULT ''::text NOT NULL,
+    place text DEFAULT ''::text NOT NULL,
+    bio text DEFAULT ''::text NOT NULL,
+    photo bytea,
+    photo_type text,
+    platform_role public.platform_role DEFAULT 'user'::public.platform_role NOT NULL,
+    status public.user_status DEFAULT 'active'::public.user_status NOT NULL,
+    password_hash text,
+    password_changed_at timestamp with time zone,
+    email_verified_at timestamp with time zone,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT users_bio_check CHECK ((length(bio) <= 2000)),
+    CONSTRAINT users_check CHECK (((kind = 'staff'::public.user_kind) OR (organisation_id IS NULL))),
+    CONSTRAINT users_display_name_check CHECK (((length(display_name) >= 1) AND (length(display_name) <= 120))),
+    CONSTRAINT users_email_check CHECK ((((length((email)::text) >= 3) AND (length((email)::text) <= 254)) AND (email OPERATOR(public.~) '^[^@[:space:]]+@[^@[:space:]]+$'::public.citext))),
+    CONSTRAINT users_job_title_check CHECK ((length(job_title) <= 120)),
+    CONSTRAINT users_phone_check CHECK ((length(phone) <= 40)),
+    CONSTRAINT users_photo_check CHECK ((octet_length(photo) <= 2097152)),
+    CONSTRAINT users_photo_type_check CHECK ((photo_type = ANY (ARRAY['image/png'::text, 'image/jpeg'::text, 'image/webp'::text, 'image/gif'::text]))),
+    CONSTRAINT users_place_check CHECK ((length(place) <= 120))
+);
+
+ALTER TABLE public.users ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTITY (
+    SEQUENCE NAME public.users_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
+
+ALTER TABLE ONLY public.api_tokens
+    ADD CONSTRAINT api_tokens_pkey PRIMARY KEY (id);
+
+ALTER TABLE ONLY public.api_tokens
+    ADD CONSTRAINT api_tokens_token_hash_key UNIQUE (token_hash);
+
+ALTER TABLE ONLY public.audit_events
+    ADD CONSTRAINT audit_events_pkey PRIMARY KEY (id);
+
+ALTER TABLE ONLY public.auth_throttle
+    ADD CONSTRAINT auth_throttle_pkey PRIMARY KEY (key);
+
+ALTER TABLE ONLY public.communities
+    ADD CONSTRAINT communities_pkey PRIMARY KEY (id);
+
+ALTER TABLE ONLY public.communities
+    ADD CONSTRAINT communities_slug_key UNIQUE (slug);
+
+ALTER TABLE ONLY public.email_outbox
+    ADD CONSTRAINT email_outbox_pkey PRIMARY KEY (id);
+
+ALTER TABLE ONLY public.invitations
+    ADD CONSTRAINT invitations_nonce_key UNIQUE (nonce);
+
+ALTER TABLE ONLY public.invitations
+    ADD CONSTRAINT invitations_pkey PRIMARY KEY (id);
+
+ALTER TABLE ONLY public.join_requests
+    ADD CONSTRAINT join_requests_pkey PRIMARY KEY (id);
+
+ALTER TABLE ONLY public.memberships
+    ADD CONSTRAINT memberships_pkey PRIMARY KEY (community_id, user_id);
+
+ALTER TABLE ONLY public.organisations
+    ADD CONSTRAINT organisations_name_key UNIQUE (name);
+
+ALTER TABLE ONLY public.organisations
+    ADD CONSTRAINT organisations_pkey PRIMARY KEY (id);
+
 ALTER TABLE ONLY public.platform_settings
     ADD CONSTRAINT platform_settings_pkey PRIMARY KEY (key);
 
 ALTER TABLE ONLY public.schema_migrations
     ADD CONSTRAINT schema_migrations_pkey PRIMARY KEY (version);
+
+ALTER TABLE ONLY public.sessions
+    ADD CONSTRAINT sessions_pkey PRIMARY KEY (id);
+
+ALTER TABLE ONLY public.sessions
+    ADD CONSTRAINT sessions_token_hash_key UNIQUE (token_hash);
+
+ALTER TABLE ONLY public.used_tokens
+    ADD CONSTRAINT used_tokens_pkey PRIMARY KEY (nonce);
+
+ALTER TABLE ONLY public.users
+    ADD CONSTRAINT users_email_key UNIQUE (email);
+
+ALTER TABLE ONLY public.users
+    ADD CONSTRAINT users_pkey PRIMARY KEY (id);
+
+CREATE INDEX api_tokens_user ON public.api_tokens USING btree (user_id);
+
+CREATE INDEX audit_events_action ON public.audit_events USING btree (action, at);
+
+CREATE INDEX audit_events_actor ON public.audit_events USING btree (actor_id, at);
+
+CREATE INDEX audit_events_at ON public.audit_events USING btree (at);
+
+CREATE INDEX email_outbox_unsent ON public.email_outbox USING btree (created_at) WHERE (sent_at IS NULL);
+
+CREATE INDEX invitations_community ON public.invitations USING btree (community_id);
+
+CREATE UNIQUE INDEX join_requests_one_pending ON public.join_requests USING btree (community_id, user_id) WHERE (status = 'pending'::public.join_request_status);
+
+CREATE INDEX memberships_user ON public.memberships USING btree (user_id);
+
+CREATE INDEX sessions_user ON public.sessions USING btree (user_id) WHERE (revoked_at IS NULL);
+
+CREATE INDEX users_name_trgm ON public.users USING gin (lower(display_name) public.gin_trgm_ops);
+
+CREATE INDEX users_organisation ON public.users USING btree (organisation_id);
+
+ALTER TABLE ONLY public.api_tokens
+    ADD CONSTRAINT api_tokens_user_id_fkey FOREIGN KEY (user_id) REFERENCES public.users(id) ON DELETE CASCADE;
+
+ALTER TABLE ONLY public.communities
+    ADD CONSTRAINT communities_created_by_fkey FOREIGN KEY (created_by) REFERENCES public.users(id) ON DELETE SET NULL;
+
+ALTER TABLE ONLY public.communities
+    ADD CONSTRAINT communities_organisation_id_fkey FOREIGN KEY (organisation_id) REFERENCES public.organisations(id) ON DELETE RESTRICT;
+
+ALTER TABLE ONLY public.email_outbox
+    ADD CONSTRAINT email_outbox_user_id_fkey FOREIGN KEY (user_id) REFERENCES public.users(id) ON DELETE SET NULL;
+
+ALTER TABLE ONLY public.invitations
+    ADD CONSTRAINT invitations_accepted_by_fkey FOREIGN KEY (accepted_by) REFERENCES public.users(id) ON DELETE SET NULL;
+
+ALTER TABLE ONLY public.invitations
+    ADD CONSTRAINT invitations_community_id_fkey FOREIGN KEY (community_id) REFERENCES public.communities(id) ON DELETE CASCADE;
+
+ALTER TABLE ONLY public.invitations
+    ADD CONSTRAINT invitations_invited_by_fkey FOREIGN KEY (invited_by) REFERENCES public.users(id) ON DELETE SET NULL;
+
+ALTER TABLE ONLY public.join_requests
+    ADD CONSTRAINT join_requests_community_id_fkey FOREIGN KEY (community_id) REFERENCES public.communities(id) ON DELETE CASCADE;
+
+ALTER TABLE ONLY public.join_requests
+    ADD CONSTRAINT join_requests_decided_by_fkey FOREIGN KEY (decided_by) REFERENCES public.users(id) ON DELETE SET NULL;
+
+ALTER TABLE ONLY public.join_requests
+    ADD CONSTRAINT join_requests_user_id_fkey FOREIGN KEY (user_id) REFERENCES public.users(id) ON DELETE CASCADE;
+
+ALTER TABLE ONLY public.memberships
+    ADD CONSTRAINT memberships_community_id_fkey FOREIGN KEY (community_id) REFERENCES public.communities(id) ON DELETE CASCADE;
+
+ALTER TABLE ONLY public.memberships
+    ADD CONSTRAINT memberships_user_id_fkey FOREIGN KEY (user_id) REFERENCES public.users(id) ON DELETE CASCADE;
+
+ALTER TABLE ONLY public.sessions
+    ADD CONSTRAINT sessions_user_id_fkey FOREIGN KEY (user_id) REFERENCES public.users(id) ON DELETE CASCADE;
+
+ALTER TABLE ONLY public.users
+    ADD CONSTRAINT users_organisation_id_fkey FOREIGN KEY (organisation_id) REFERENCES public.organisations(id) ON DELETE RESTRICT;

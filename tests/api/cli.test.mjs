@@ -61,3 +61,12 @@ test('migrate against an unreachable database fails clearly', async () => {
   assert.equal(r.code, 1);
   assert.match(r.stderr, /cannot connect to the database/);
 });
+
+test('the README documents every setting serve --help lists', async () => {
+  const { readFileSync } = await import('node:fs');
+  const readme = readFileSync(`${process.env.RELAIS_SOURCE_DIR}/README.md`, 'utf8');
+  const r = await run(['serve', '--help']);
+  const vars = [...r.stdout.matchAll(/\b(RELAIS_[A-Z_]+)\b/g)].map((m) => m[1]);
+  assert.ok(vars.length > 20);
+  for (const v of new Set(vars)) assert.ok(readme.includes(`\`${v}\``), `README.md documents ${v}`);
+});
