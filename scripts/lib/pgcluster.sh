@@ -291,10 +291,24 @@ cmd_status() {
     fi
 }
 
+# Percent-encodes all but the characters a path or name needs, for use inside a URL.
+urlencode() {
+    local LC_ALL=C s=$1 out= c i # byte by byte, so UTF-8 is encoded as bytes
+    for ((i = 0; i < ${#s}; i++)); do
+        c=${s:i:1}
+        case $c in
+            [A-Za-z0-9/._~-]) out+=$c ;;
+            *) printf -v c '%%%02X' "'$c" && out+=$c ;;
+        esac
+    done
+    printf '%s' "$out"
+}
+
 cmd_url() {
     local db=$2 role=${3:-$APP_ROLE}
     load_cluster "$1"
-    printf 'postgresql:///%s?host=%s&port=%s&user=%s\n' "$db" "$PGSOCKET_DIR" "$PGPORT_NUM" "$role"
+    printf 'postgresql:///%s?host=%s&port=%s&user=%s\n' "$(urlencode "$db")" \
+        "$(urlencode "$PGSOCKET_DIR")" "$PGPORT_NUM" "$(urlencode "$role")"
 }
 
 cmd_destroy() {
