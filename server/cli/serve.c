@@ -75,7 +75,9 @@ int cmd_serve(int argc, char **argv)
 
     app a = {.cfg = &c};
     int status = 1;
-    if (make_dir(c.data_dir) != 0) {
+    char tmp_dir[4096];
+    snprintf(tmp_dir, sizeof tmp_dir, "%s/tmp", c.data_dir);
+    if (make_dir(c.data_dir) != 0 || make_dir(tmp_dir) != 0) {
         log_error("cannot create data directory %s", c.data_dir);
         goto out;
     }

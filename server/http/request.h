@@ -15,6 +15,7 @@
 struct app;
 struct route;
 struct principal;
+struct upload;
 struct MHD_Connection;
 struct MHD_Response;
 
@@ -58,8 +59,11 @@ typedef struct request {
 
     buf body;
     size_t body_limit;
+    unsigned long long body_received;   /* bytes of body seen (uploads are not buffered) */
     bool body_too_large;
     json_t *json;               /* parsed body for routes that take JSON */
+    struct upload *upload;      /* ROUTE_UPLOAD: the body as files (http/upload.h) */
+    bool gate_passed;           /* the gate already ran (before an upload) */
 
     db_conn *db;                /* acquired on first use by req_db() */
     struct principal *who;      /* the authenticated caller, NULL = anonymous (auth/) */

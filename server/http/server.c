@@ -13,6 +13,7 @@
 
 #include "http/response.h"
 #include "http/static.h"
+#include "http/upload.h"
 #include "ops/metrics.h"
 #include "router/router.h"
 #include "util/json.h"
@@ -24,6 +25,8 @@
 
 /* Where a request is in its life; see README.md. */
 enum phase {
+    PH_PREGATE,     /* upload route: suspended while a worker runs the gate and precheck */
+    PH_PREGATE_OK,  /* ... which passed: start streaming the body to files */
     PH_BODY,        /* headers seen, reading the body on the I/O thread */
     PH_STATIC,      /* a file of the web app, answered once the request is read */
     PH_ERROR,       /* refused; the error is queued once the request is read */
@@ -129,6 +132,7 @@ static request *request_new(app *a, struct MHD_Connection *conn, const char *url
 
 static void request_free(request *r)
 {
+    upload_cleanup(r);
     if (r->db)
         db_pool_release(r->app->pool, r->db);
     free(r->reply_data);
@@ -190,6 +194,21 @@ static void run_in_worker(void *p)
     MHD_resume_connection(r->conn);
 }
 
+/* Upload routes: the gate and the route's precheck run before any byte of the body. */
+static void run_pregate(void *p)
+{
+    request *r = p;
+    rstatus st = router_precheck(r);
+    finish_handler(r, st);
+    if (st != ST_OK || r->status != ST_OK) {
+        r->response = http_build_response(r);
+        r->phase = PH_READY;
+    } else {
+        r->phase = PH_PREGATE_OK;
+    }
+    MHD_resume_connection(r->conn);
+}
+
 static bool parse_content_length(const char *s, unsigned long long *out)
 {
     if (!s)
@@ -234,8 +253,12 @@ static enum MHD_Result begin(request *r)
 
     r->route = &router_routes[idx];
     r->route_index = idx;
-    r->body_limit = r->route->body_limit == BODY_JSON_LIMIT ? a->cfg->max_json_body
-                                                            : r->route->body_limit;
+    if (r->route->body_limit == BODY_JSON_LIMIT)
+        r->body_limit = a->cfg->max_json_body;
+    else if (r->route->body_limit == BODY_UPLOAD_LIMIT)
+        r->body_limit = a->cfg->max_upload + 1024 * 1024;  /* multipart framing */
+    else
+        r->body_limit = r->route->body_limit;
     unsigned long long declared;
     if (parse_content_length(req_header(r, "Content-Length"), &declared) &&
         declared > r->body_limit) {
@@ -246,6 +269,18 @@ static enum MHD_Result begin(request *r)
         else
             req_fail(r, ST_PAYLOAD_TOO_LARGE, "The body is larger than %zu bytes.", r->body_limit);
         return queue_reply(r);
+    }
+    if (r->route->flags & ROUTE_UPLOAD) {
+        /* Nobody may make us write to disk before being let in. */
+        r->phase = PH_PREGATE;
+        MHD_suspend_connection(r->conn);
+        if (workqueue_submit(a->workers, run_pregate, r) != 0) {
+            req_fail(r, ST_UNAVAILABLE, "The server is shutting down or out of memory.");
+            r->response = http_build_response(r);
+            r->phase = PH_READY;
+            MHD_resume_connection(r->conn);
+        }
+        return MHD_YES;
     }
     r->phase = PH_BODY;
     return MHD_YES;
@@ -268,8 +303,33 @@ static enum MHD_Result on_access(void *cls, struct MHD_Connection *conn, const c
         return begin(r);
     }
 
+    if (r->phase == PH_PREGATE_OK) {
+        char tmp[4096];
+        snprintf(tmp, sizeof tmp, "%s/tmp", a->cfg->data_dir);
+        rstatus st = upload_begin(r, tmp, a->cfg->max_upload);
+        if (st != ST_OK) {
+            if (r->status == ST_OK)
+                r->status = st;
+            return queue_reply(r);  /* before the body: the connection closes after */
+        }
+        r->phase = PH_BODY;
+        /* libmicrohttpd repeats the headers callback after a resume; the body
+         * (and the final, empty callback) only come after it. */
+        if (*upload_data_size == 0)
+            return MHD_YES;
+    }
+    if (r->phase == PH_READY && (r->route && (r->route->flags & ROUTE_UPLOAD)) &&
+        r->status != ST_OK)
+        return queue_reply(r);      /* refused before the body: don't read it */
+
     if (*upload_data_size) {
-        if (r->phase == PH_BODY && !r->body_too_large) {
+        r->body_received += *upload_data_size;
+        if (r->phase == PH_BODY && r->upload) {
+            if (r->body_received > r->body_limit)
+                r->body_too_large = true;
+            else
+                upload_feed(r, upload_data, *upload_data_size);
+        } else if (r->phase == PH_BODY && !r->body_too_large) {
             if (r->body.len + *upload_data_size > r->body_limit) {
                 r->body_too_large = true;
                 buf_free(&r->body);
@@ -307,6 +367,8 @@ static enum MHD_Result on_access(void *cls, struct MHD_Connection *conn, const c
             req_fail(r, ST_NOMEM, "Out of memory reading the request body.");
             return queue_reply(r);
         }
+        if (r->upload && upload_end(r) != ST_OK)
+            return queue_reply(r);
         if (r->route->flags & ROUTE_INLINE) {
             finish_handler(r, router_dispatch(r));
             return queue_reply(r);

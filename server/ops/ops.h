@@ -21,5 +21,7 @@ extern const size_t openapi_doc_len;
 rstatus test_sleep(request *r);     /* GET /api/_test/sleep?seconds=N: SELECT pg_sleep(N) */
 rstatus test_fail(request *r);      /* GET /api/_test/fail: an internal error (500) */
 rstatus test_echo(request *r);      /* POST /api/_test/echo: returns the parsed JSON body */
+rstatus test_upload(request *r);    /* PUT|POST /api/_test/upload: describes the streamed files */
+rstatus test_upload_precheck(request *r);
 
 #endif

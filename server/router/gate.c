@@ -70,8 +70,20 @@ rstatus gate_check(request *r)
 
 rstatus router_dispatch(request *r)
 {
+    if (!r->gate_passed) {
+        rstatus st = gate_check(r);
+        if (st != ST_OK)
+            return st;
+        r->gate_passed = true;
+    }
+    return r->route->handler(r);
+}
+
+rstatus router_precheck(request *r)
+{
     rstatus st = gate_check(r);
     if (st != ST_OK)
         return st;
-    return r->route->handler(r);
+    r->gate_passed = true;
+    return r->route->precheck ? r->route->precheck(r) : ST_OK;
 }

@@ -22,10 +22,12 @@ enum route_flags {
     ROUTE_TEST_HOOK = 1 << 2,   /* exists only when RELAIS_TEST_HOOKS=1 */
     ROUTE_PUBLIC_CACHE = 1 << 3,/* reply may be cached (no "no-store") */
     ROUTE_LOOPBACK = 1 << 4,    /* operator endpoints (metrics): loopback unless configured */
+    ROUTE_UPLOAD = 1 << 5,      /* body streamed to files (http/upload.h), gate run first */
 };
 
-/* Body limit sentinel: the configured RELAIS_MAX_JSON_BODY. */
+/* Body limit sentinels: the configured RELAIS_MAX_JSON_BODY, RELAIS_MAX_UPLOAD. */
 #define BODY_JSON_LIMIT ((size_t)-1)
+#define BODY_UPLOAD_LIMIT ((size_t)-2)
 
 typedef struct route {
     const char *method;         /* "GET", "POST", "PUT", "PATCH", "DELETE" */
@@ -34,6 +36,12 @@ typedef struct route {
     size_t body_limit;          /* bytes; 0 = no body accepted */
     unsigned flags;
     route_handler handler;
+    /*
+     * ROUTE_UPLOAD only, optional: runs after the gate and before a single byte
+     * of the body is accepted (e.g. "may this user add a document to this
+     * folder?"), so that refused uploads cost nothing. NULL = the gate alone.
+     */
+    route_handler precheck;
 } route;
 
 /* The table (routes.c). */
@@ -73,7 +81,10 @@ bool router_pattern_match(const char *pattern, const char *path, arena *a, kv *p
  */
 rstatus gate_check(request *r);
 
-/* Runs the gate, then the handler; the single entry point for routed requests. */
+/* Runs the gate (unless it already ran), then the handler; the single entry point. */
 rstatus router_dispatch(request *r);
+
+/* For ROUTE_UPLOAD, before the body: the gate, then the route's precheck if any. */
+rstatus router_precheck(request *r);
 
 #endif

@@ -1,0 +1,242 @@
+/* upload.c - streaming request bodies into temporary files with a running SHA-256. */
+#include "http/upload.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <microhttpd.h>
+#include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <unistd.h>
+
+#include "util/log.h"
+
+struct impl {
+    struct MHD_PostProcessor *pp;   /* NULL for a raw body */
+    crypto_hash_sha256_state hash;
+    int current;                    /* index of the file being written, -1 = none */
+    const char *tmp_dir;
+    buf field;                      /* the text field being read */
+    const char *field_name;
+};
+
+static void fail(upload *u, rstatus st, const char *msg)
+{
+    if (u->error == ST_OK) {
+        u->error = st;
+        u->error_message = msg;
+    }
+}
+
+static void close_current(upload *u, struct impl *im)
+{
+    if (im->current < 0)
+        return;
+    upload_file *f = &u->files[im->current];
+    crypto_hash_sha256_final(&im->hash, f->sha256);
+    if (f->fd >= 0 && close(f->fd) != 0)
+        fail(u, ST_INTERNAL, "Could not write the upload to disk.");
+    f->fd = -1;
+    im->current = -1;
+}
+
+static upload_file *open_file(request *r, const char *field, const char *filename,
+                              const char *type)
+{
+    upload *u = r->upload;
+    struct impl *im = u->impl;
+    close_current(u, im);
+    if (u->nfiles >= UPLOAD_MAX_FILES) {
+        fail(u, ST_PAYLOAD_TOO_LARGE, "Too many files in one request (at most 100).");
+        return NULL;
+    }
+    upload_file *f = &u->files[u->nfiles];
+    memset(f, 0, sizeof *f);
+    snprintf(f->path, sizeof f->path, "%s/upload-XXXXXX", im->tmp_dir);
+    f->fd = mkostemp(f->path, O_CLOEXEC);
+    if (f->fd < 0) {
+        log_error("cannot create a temporary upload file in %s: %s", im->tmp_dir, strerror(errno));
+        f->path[0] = '\0';
+        fail(u, ST_UNAVAILABLE, "The server cannot store uploads right now.");
+        return NULL;
+    }
+    f->field = arena_strdup(r->arena, field ? field : "");
+    f->filename = arena_strdup(r->arena, filename ? filename : "");
+    f->client_type = arena_strdup(r->arena, type ? type : "");
+    u->nfiles++;
+    im->current = u->nfiles - 1;
+    crypto_hash_sha256_init(&im->hash);
+    return f;
+}
+
+static void write_current(upload *u, struct impl *im, const char *data, size_t len)
+{
+    if (im->current < 0 || u->error != ST_OK)
+        return;
+    upload_file *f = &u->files[im->current];
+    if (f->size + len > u->max_file) {
+        fail(u, ST_PAYLOAD_TOO_LARGE, "A file is larger than the upload limit.");
+        return;
+    }
+    crypto_hash_sha256_update(&im->hash, (const unsigned char *)data, len);
+    while (len > 0) {
+        ssize_t n = write(f->fd, data, len);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0) {
+            log_error("writing upload %s: %s", f->path, strerror(errno));
+            fail(u, errno == ENOSPC ? ST_UNAVAILABLE : ST_INTERNAL,
+                 errno == ENOSPC ? "The server's disk is full." : "Could not write the upload to disk.");
+            return;
+        }
+        data += n;
+        len -= (size_t)n;
+        f->size += (unsigned long long)n;
+    }
+}
+
+static void end_field(request *r, struct impl *im)
+{
+    upload *u = r->upload;
+    if (!im->field_name)
+        return;
+    if (u->nfields < (int)(sizeof u->fields / sizeof u->fields[0])) {
+        u->fields[u->nfields].name = im->field_name;
+        u->fields[u->nfields].value = arena_strndup(r->arena, im->field.data ? im->field.data : "",
+                                                    im->field.len);
+        u->nfields++;
+    } else {
+        fail(u, ST_PAYLOAD_TOO_LARGE, "Too many form fields.");
+    }
+    im->field_name = NULL;
+    buf_reset(&im->field);
+}
+
+static enum MHD_Result on_part(void *cls, enum MHD_ValueKind kind, const char *key,
+                               const char *filename, const char *content_type,
+                               const char *transfer_encoding, const char *data, uint64_t off,
+                               size_t size)
+{
+    request *r = cls;
+    upload *u = r->upload;
+    struct impl *im = u->impl;
+    if (u->error != ST_OK)
+        return MHD_YES;     /* keep consuming, store nothing */
+    if (filename) {
+        if (off == 0) {
+            end_field(r, im);
+            if (!open_file(r, key, filename, content_type))
+                return MHD_YES;
+        }
+        write_current(u, im, data, size);
+        return MHD_YES;
+    }
+    /* A text field: MHD passes it in pieces with increasing offsets. */
+    if (off == 0) {
+        close_current(u, im);
+        end_field(r, im);
+        im->field_name = arena_strdup(r->arena, key ? key : "");
+    }
+    u->field_bytes += size;
+    if (u->field_bytes > UPLOAD_MAX_FIELD_BYTES) {
+        fail(u, ST_PAYLOAD_TOO_LARGE, "Form fields are larger than 64 KiB.");
+        return MHD_YES;
+    }
+    buf_append(&im->field, data, size);
+    return MHD_YES;
+}
+
+static void free_impl(void *p)
+{
+    struct impl *im = p;
+    if (im->pp)
+        MHD_destroy_post_processor(im->pp);
+    buf_free(&im->field);
+    free(im);
+}
+
+rstatus upload_begin(request *r, const char *tmp_dir, unsigned long long max_file)
+{
+    upload *u = arena_calloc(r->arena, 1, sizeof *u);
+    struct impl *im = calloc(1, sizeof *im);
+    if (!u || !im) {
+        free(im);
+        return ST_NOMEM;
+    }
+    if (arena_defer(r->arena, free_impl, im) != 0)
+        return ST_NOMEM;
+    im->current = -1;
+    im->tmp_dir = tmp_dir;
+    u->impl = im;
+    u->max_file = max_file;
+    r->upload = u;
+    const char *ct = req_header(r, "Content-Type");
+    if (ct && strncasecmp(ct, "multipart/form-data", 19) == 0) {
+        im->pp = MHD_create_post_processor(r->conn, 64 * 1024, on_part, r);
+        if (!im->pp)
+            return req_fail(r, ST_BAD_REQUEST, "Malformed multipart/form-data (no boundary?).");
+    } else if (!open_file(r, "", req_header(r, "X-File-Name"), ct)) {
+        return u->error != ST_OK ? req_fail(r, u->error, "%s", u->error_message) : ST_NOMEM;
+    }
+    return ST_OK;
+}
+
+void upload_feed(request *r, const char *data, size_t len)
+{
+    upload *u = r->upload;
+    struct impl *im = u->impl;
+    if (u->error != ST_OK)
+        return;
+    if (im->pp) {
+        if (MHD_post_process(im->pp, data, len) != MHD_YES)
+            fail(u, ST_BAD_REQUEST, "Malformed multipart/form-data body.");
+    } else {
+        write_current(u, im, data, len);
+    }
+}
+
+rstatus upload_end(request *r)
+{
+    upload *u = r->upload;
+    struct impl *im = u->impl;
+    close_current(u, im);
+    end_field(r, im);
+    if (u->error != ST_OK)
+        return req_fail(r, u->error, "%s", u->error_message);
+    return ST_OK;
+}
+
+void upload_cleanup(request *r)
+{
+    upload *u = r->upload;
+    if (!u)
+        return;
+    for (int i = 0; i < u->nfiles; i++) {
+        upload_file *f = &u->files[i];
+        if (f->fd >= 0) {
+            close(f->fd);
+            f->fd = -1;
+        }
+        if (!f->claimed && f->path[0]) {
+            unlink(f->path);
+            f->path[0] = '\0';
+        }
+    }
+}
+
+upload_file *upload_first(request *r)
+{
+    return r->upload && r->upload->nfiles > 0 ? &r->upload->files[0] : NULL;
+}
+
+const char *upload_field(const request *r, const char *name)
+{
+    if (!r->upload)
+        return NULL;
+    for (int i = 0; i < r->upload->nfields; i++)
+        if (strcmp(r->upload->fields[i].name, name) == 0)
+            return r->upload->fields[i].value;
+    return NULL;
+}
