@@ -76,7 +76,10 @@ export function startRouter({ routes: table, notFound: fallback, outlet: main, o
 
   document.addEventListener('click', onLinkClick);
   window.addEventListener('popstate', onPopState);
-  return render({ focus: false, scroll: null });
+  return render({ focus: false, scroll: null }).then(() => {
+    // The browser looked for a #fragment before the page existed; look again now that it does.
+    if (location.hash) document.getElementById(decodeURIComponent(location.hash.slice(1)))?.scrollIntoView();
+  });
 }
 
 /** Navigates to a same-origin URL (path + query + hash). */

@@ -51,7 +51,7 @@ function statusCard(signal) {
       const dbOk = health?.database === 'ok';
       result.replaceChildren(
         statusLine(dbOk ? 'ok' : 'down', dbOk ? t('home.status.ok') : t('home.status.degraded')),
-        ...facts(t('home.status.running'), dbOk ? t('home.status.db_ok') : t('home.status.db_down')));
+        ...facts(t('home.status.running'), dbOk ? t('home.status.db_ok') : t('home.status.db_down'), health?.version));
     } catch (err) {
       if (err.name === 'AbortError') return;
       result.replaceChildren(statusLine('down', t('home.status.degraded')), ...failure(err));
@@ -72,11 +72,12 @@ function statusLine(state, text) {
   return h('p', { class: ['status', `status--${state}`] }, h('span', { class: 'status__dot', 'aria-hidden': 'true' }), text);
 }
 
-function facts(serverText, databaseText) {
+function facts(serverText, databaseText, version) {
   return [
     h('dl', { class: 'facts' },
       h('dt', {}, t('home.status.server')), h('dd', {}, serverText),
-      h('dt', {}, t('home.status.database')), h('dd', {}, databaseText)),
+      h('dt', {}, t('home.status.database')), h('dd', {}, databaseText),
+      typeof version === 'string' ? [h('dt', {}, t('home.status.version')), h('dd', {}, version)] : null),
     h('p', { class: 'muted' }, t('home.status.checked_at', { time: formatDateTime(new Date(), { timeStyle: 'medium' }) })),
   ];
 }
