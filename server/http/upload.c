@@ -168,7 +168,9 @@ rstatus upload_begin(request *r, const char *tmp_dir, unsigned long long max_fil
     if (arena_defer(r->arena, free_impl, im) != 0)
         return ST_NOMEM;
     im->current = -1;
-    im->tmp_dir = tmp_dir;
+    im->tmp_dir = arena_strdup(r->arena, tmp_dir);
+    if (!im->tmp_dir)
+        return ST_NOMEM;
     u->impl = im;
     u->max_file = max_file;
     r->upload = u;
