@@ -93,6 +93,24 @@ describe('web shell', () => {
     assert.equal(await page.title(), 'Accueil · Relais');
   }));
 
+  test('if the English catalogue cannot be loaded, the page stays in French and says so', async () => {
+    const { context, page, problems } = await openPage(browser, { viewport: DESKTOP });
+    try {
+      await visit(page, app.url, '/');
+      await page.route('**/i18n/en.json', (route) => route.abort('connectionrefused'));
+      await page.getByRole('button', { name: 'English' }).click();
+      const toast = page.locator('#toasts-assertive .toast');
+      await toast.waitFor();
+      assert.match(await toast.innerText(), /La langue n’a pas pu être changée/);
+      assert.equal(await page.getAttribute('html', 'lang'), 'fr');
+      assert.equal(await page.getByRole('button', { name: 'Français' }).getAttribute('aria-pressed'), 'true');
+      // Only the refused request itself may have been reported.
+      assert.deepEqual(problems.filter((p) => !p.includes('en.json') && !p.includes('ERR_CONNECTION_REFUSED')), []);
+    } finally {
+      await context.close();
+    }
+  });
+
   test('a deep link reloads into the shell: unknown route shows the 404 page', () => journey({ viewport: DESKTOP }, async (page) => {
     const response = await page.goto(`${app.url}/communautes/xyz`);
     assert.equal(response.status(), 200, 'the server answers client routes with the shell');

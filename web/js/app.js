@@ -1,8 +1,9 @@
 // Boot: translates the shell, wires header (language switch, search, phone menu) and starts the router with the route table below.
-import { initI18n, setLanguage, getLanguage, onLanguageChange, LANGUAGES } from './i18n.js';
+import { initI18n, setLanguage, getLanguage, onLanguageChange, t, LANGUAGES } from './i18n.js';
 import { startRouter, navigate, refresh } from './router.js';
 import { fillIconSlots } from './ui/icons.js';
 import { setupDrawer } from './ui/drawer.js';
+import { toast } from './ui/toast.js';
 import { initNav, markCurrent, renderCommunities } from './nav.js';
 
 // The sitemap of the browser app. Paths are French because the URLs are shown to French users;
@@ -25,7 +26,9 @@ function setupLanguageSwitch() {
   for (const option of options) {
     option.addEventListener('click', () => {
       const lang = option.dataset.lang;
-      if (LANGUAGES.includes(lang) && lang !== getLanguage()) setLanguage(lang);
+      if (!LANGUAGES.includes(lang) || lang === getLanguage()) return;
+      // The other catalogue may fail to load (connection lost): stay in the current language and say so.
+      setLanguage(lang).catch(() => toast(t('lang.error'), { type: 'error' }));
     });
   }
   reflect(getLanguage());
