@@ -147,6 +147,7 @@ static void request_free(request *r)
 /* Builds (if not built yet) and queues r's response. */
 static enum MHD_Result queue_reply(request *r)
 {
+    upload_cleanup(r);      /* unclaimed files go before the client hears back */
     struct MHD_Response *resp = r->response;
     r->response = NULL;
     if (!resp)
@@ -189,6 +190,7 @@ static void run_in_worker(void *p)
 {
     request *r = p;
     finish_handler(r, router_dispatch(r));
+    upload_cleanup(r);
     r->response = http_build_response(r);
     r->phase = PH_READY;
     MHD_resume_connection(r->conn);
