@@ -1,4 +1,5 @@
 /* access.c - the decision table for communities and people. */
+#include <stdio.h>
 #include <string.h>
 
 #include "access/access.h"
@@ -67,8 +68,59 @@ bool acl_community_can(const principal *v, const acl_community *c, enum acl_acti
         return animator && !c->archived;
     case ACL_ARCHIVE:
         return animator || admin;
+    case ACL_LIST_MEMBERS:
+        return member || admin || (staff && c->visibility == ACL_PUBLIC);
+    case ACL_REVIEW:
+        return animator || admin;
     }
     return false;
+}
+
+const char *acl_community_why(const principal *v, const acl_community *c, enum acl_action action)
+{
+    if (!v)
+        return "Sign in first.";
+    bool member = c->role != ACL_NOT_MEMBER;
+    switch (action) {
+    case ACL_JOIN:
+    case ACL_REQUEST_JOIN:
+        if (member)
+            return "You are already a member of this community.";
+        if (v->is_guest)
+            return "External partners join a community by invitation only.";
+        if (c->archived)
+            return "This community is archived: nobody can join it.";
+        return c->visibility == ACL_SECRET ? "This community is joined by invitation only."
+                                           : "You may not join this community.";
+    case ACL_LEAVE:
+        return "You are not a member of this community.";
+    case ACL_READ:
+    case ACL_LIST_MEMBERS:
+        return "Only members can open this community: ask to join it.";
+    case ACL_INVITE:
+        if (c->role == ACL_ANIMATOR && c->archived)
+            return "This community is archived: it is read-only.";
+        return "Only the community's animators can invite people.";
+    default:
+        break;
+    }
+    if (c->archived && acl_community_can(v, &(acl_community){c->visibility, false, c->role}, action))
+        return "This community is archived: it is read-only.";
+    if (action == ACL_WRITE)
+        return "Only members can contribute to this community.";
+    return "Only the community's animators can do this.";
+}
+
+rstatus acl_community_deny(request *r, const acl_community *c, long long community_id,
+                           enum acl_action action)
+{
+    char id[24];
+    snprintf(id, sizeof id, "%lld", community_id);
+    bool visible = acl_community_can(r->who, c, ACL_SEE);
+    rstatus st = acl_deny(r, visible, "community", id, ACL_NO_SUCH_COMMUNITY);
+    if (visible)
+        return req_fail(r, st, "%s", acl_community_why(r->who, c, action));
+    return st;
 }
 
 bool acl_user_can_see(const principal *v, long long target_id, bool target_is_guest,

@@ -39,10 +39,30 @@ enum acl_action {
     ACL_MANAGE_MEMBERS, /* add, remove, change roles, decide join requests */
     ACL_INVITE,         /* invite external partners by e-mail */
     ACL_ARCHIVE,        /* archive and unarchive */
+    ACL_LIST_MEMBERS,   /* see who belongs: readers, and admins who may repair it */
+    ACL_REVIEW,         /* see what animators handle (join requests, invitations), archived too */
 };
 
 /* May viewer (NULL = anonymous) do action on community c? Pure; thread-safe. */
 bool acl_community_can(const principal *viewer, const acl_community *c, enum acl_action action);
+
+/*
+ * Why action is refused on c, for people ("This community is archived: it is read-only.").
+ * Only meaningful when acl_community_can() said no. Static storage.
+ */
+const char *acl_community_why(const principal *viewer, const acl_community *c,
+                              enum acl_action action);
+
+/*
+ * Answers a refused community action: 404 with the message a missing community gets when
+ * the viewer may not even see it, else 403 with acl_community_why(). Audits it like
+ * acl_deny(). community_id is what the client asked for (kept in the audit trail).
+ */
+rstatus acl_community_deny(request *r, const acl_community *c, long long community_id,
+                           enum acl_action action);
+
+/* The message a missing or invisible community answers with (one text, so ids cannot be probed). */
+#define ACL_NO_SUCH_COMMUNITY "No such community."
 
 /* Parses "public"/"restricted"/"secret" and "animator"/"member"/"guest" (NULL, "" = none). */
 bool acl_visibility_parse(const char *s, enum acl_visibility *out);

@@ -1,6 +1,7 @@
 /* routes.c - every HTTP route of Relais, one row each. Static files are served
  * for GET paths no row claims (http/static.c). Keep docs/openapi.json in step:
  * a unit test compares the two. */
+#include "community/community_http.h"
 #include "ops/metrics.h"
 #include "ops/ops.h"
 #include "router/router.h"
@@ -19,6 +20,23 @@ const route router_routes[] = {
     /* auth/: sessions, me, password, API tokens, reset and verification (handlers in auth/) */
 
     /* community/: communities, members, join requests, invitations (handlers in community/) */
+    {"GET",    "/api/communities",                                  AUTH_SESSION, 0,       0,          community_http_list},
+    {"POST",   "/api/communities",                                  AUTH_SESSION, 16 * KiB, ROUTE_JSON, community_http_create},
+    {"GET",    "/api/communities/{id}",                             AUTH_SESSION, 0,       0,          community_http_get},
+    {"PATCH",  "/api/communities/{id}",                             AUTH_SESSION, 32 * KiB, ROUTE_JSON, community_http_update},
+    {"GET",    "/api/communities/{id}/members",                     AUTH_SESSION, 0,       0,          member_http_list},
+    {"POST",   "/api/communities/{id}/members",                     AUTH_SESSION, 1 * KiB, ROUTE_JSON, member_http_add},
+    {"PATCH",  "/api/communities/{id}/members/{user_id}",           AUTH_SESSION, 1 * KiB, ROUTE_JSON, member_http_update},
+    {"DELETE", "/api/communities/{id}/members/{user_id}",           AUTH_SESSION, 0,       0,          member_http_remove},
+    {"POST",   "/api/communities/{id}/join",                        AUTH_SESSION, 8 * KiB, ROUTE_JSON, member_http_join},
+    {"DELETE", "/api/communities/{id}/join",                        AUTH_SESSION, 0,       0,          member_http_join_cancel},
+    {"GET",    "/api/communities/{id}/join-requests",               AUTH_SESSION, 0,       0,          member_http_requests},
+    {"POST",   "/api/communities/{id}/join-requests/{request_id}",  AUTH_SESSION, 1 * KiB, ROUTE_JSON, member_http_decide},
+    {"POST",   "/api/communities/{id}/invitations",                 AUTH_SESSION, 8 * KiB, ROUTE_JSON, invitation_http_create},
+    {"GET",    "/api/communities/{id}/invitations",                 AUTH_SESSION, 0,       0,          invitation_http_list},
+    {"DELETE", "/api/communities/{id}/invitations/{invitation_id}", AUTH_SESSION, 0,       0,          invitation_http_revoke},
+    {"GET",    "/api/invitations/{token}",                          AUTH_PUBLIC,  0,       0,          invitation_http_show},
+    {"POST",   "/api/invitations/{token}/accept",                   AUTH_PUBLIC,  8 * KiB, ROUTE_JSON, invitation_http_accept},
 
     /* people/: organisations, directory, profiles, photos, admin users, audit (people/, audit/) */
 
