@@ -59,6 +59,16 @@ CREATE TABLE users (
 );
 CREATE INDEX users_name_trgm ON users USING gin (lower(display_name) gin_trgm_ops);
 CREATE INDEX users_organisation ON users (organisation_id);
+-- The directory folds case and accents ("helene" finds "Hélène"). unaccent() is only STABLE
+-- (its dictionary could change), so this IMMUTABLE wrapper names the dictionary and lets the
+-- trigram index below serve `relais_fold(...) LIKE '%word%'`.
+CREATE FUNCTION relais_fold(text) RETURNS text
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE STRICT
+    RETURN lower(public.unaccent('public.unaccent'::regdictionary, $1));
+-- "Hôpital X" and "HOPITAL X" are the same organisation.
+CREATE UNIQUE INDEX organisations_name_fold ON organisations (relais_fold(name));
+CREATE INDEX users_search_trgm ON users
+    USING gin (relais_fold(display_name || ' ' || job_title || ' ' || place) gin_trgm_ops);
 
 CREATE TABLE sessions (
     id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
@@ -203,6 +213,8 @@ CREATE TABLE audit_events (
 CREATE INDEX audit_events_at ON audit_events (at);
 CREATE INDEX audit_events_actor ON audit_events (actor_id, at);
 CREATE INDEX audit_events_action ON audit_events (action, at);
+CREATE INDEX audit_events_object ON audit_events (object_type, object_id, at);
+CREATE INDEX audit_events_community ON audit_events (community_id, at) WHERE community_id IS NOT NULL;
 REVOKE UPDATE, DELETE, TRUNCATE ON audit_events FROM relais_app;
 
 CREATE FUNCTION audit_purge(older_than interval) RETURNS bigint

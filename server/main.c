@@ -13,6 +13,7 @@ static const struct {
     {"serve", cmd_serve, "serve the API and the web app over HTTP"},
     {"migrate", cmd_migrate, "apply pending database migrations"},
     {"version", cmd_version, "print version information"},
+    {"admin", cmd_admin, "accounts, demo data and the audit trail (see relais admin --help)"},
 };
 
 static void usage(FILE *out)

@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "app.h"
+#include "audit/audit.h"
 #include "auth/auth.h"
 #include "cli/cli.h"
 #include "config/config.h"
@@ -105,7 +106,7 @@ int cmd_serve(int argc, char **argv)
     };
     a.pool = db_pool_open(&po);
     a.web = static_open(c.web_dir);
-    if (!a.pool || !a.web || metrics_init() != 0)
+    if (!a.pool || !a.web || metrics_init() != 0 || audit_purger_start(&a) != 0)
         goto out;
     if (http_server_start(&a) != 0)
         goto out;
@@ -128,6 +129,7 @@ int cmd_serve(int argc, char **argv)
     status = 0;
     log_info("stopped cleanly");
 out:
+    audit_purger_stop();
     static_close(a.web);
     db_pool_close(a.pool);
     metrics_shutdown();

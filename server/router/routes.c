@@ -1,9 +1,11 @@
 /* routes.c - every HTTP route of Relais, one row each. Static files are served
  * for GET paths no row claims (http/static.c). Keep docs/openapi.json in step:
  * a unit test compares the two. */
+#include "audit/audit.h"
 #include "community/community_http.h"
 #include "ops/metrics.h"
 #include "ops/ops.h"
+#include "people/people.h"
 #include "router/router.h"
 
 #define KiB 1024
@@ -39,6 +41,23 @@ const route router_routes[] = {
     {"POST",   "/api/invitations/{token}/accept",                   AUTH_PUBLIC,  8 * KiB, ROUTE_JSON, invitation_http_accept},
 
     /* people/: organisations, directory, profiles, photos, admin users, audit (people/, audit/) */
+    {"GET",    "/api/organisations",                                AUTH_SESSION, 0,       0,          people_org_list},
+    {"POST",   "/api/organisations",                                AUTH_ADMIN,   4 * KiB, ROUTE_JSON, people_org_create},
+    {"PATCH",  "/api/organisations/{id}",                           AUTH_ADMIN,   4 * KiB, ROUTE_JSON, people_org_update},
+    {"GET",    "/api/users",                                        AUTH_SESSION, 0,       0,          people_user_list},
+    {"GET",    "/api/users/{id}",                                   AUTH_SESSION, 0,       0,          people_user_get},
+    {"GET",    "/api/users/{id}/photo",                             AUTH_SESSION, 0,       0,          people_user_photo},
+    {"PATCH",  "/api/me",                                           AUTH_SESSION, 16 * KiB, ROUTE_JSON, people_me_update},
+    /* The photo is the raw body (image/png, jpeg, webp or gif), checked by its magic bytes. */
+    {"PUT",    "/api/me/photo",                                     AUTH_SESSION, 2048 * KiB, 0,       people_me_photo_put},
+    {"DELETE", "/api/me/photo",                                     AUTH_SESSION, 0,       0,          people_me_photo_delete},
+    {"GET",    "/api/admin/users",                                  AUTH_ADMIN,   0,       0,          people_admin_user_list},
+    {"POST",   "/api/admin/users",                                  AUTH_ADMIN,   8 * KiB, ROUTE_JSON, people_admin_user_create},
+    {"PATCH",  "/api/admin/users/{id}",                             AUTH_ADMIN,   1 * KiB, ROUTE_JSON, people_admin_user_update},
+    {"GET",    "/api/admin/settings",                               AUTH_ADMIN,   0,       0,          people_admin_settings_get},
+    {"PUT",    "/api/admin/settings",                               AUTH_ADMIN,   64 * KiB, ROUTE_JSON, people_admin_settings_put},
+    {"GET",    "/api/audit",                                        AUTH_ADMIN,   0,       0,          audit_http_list},
+    {"GET",    "/api/audit.csv",                                    AUTH_ADMIN,   0,       0,          audit_http_csv},
 
     {"GET",  "/api/_test/sleep",        AUTH_PUBLIC,  0,               ROUTE_TEST_HOOK,                     test_sleep},
     {"GET",  "/api/_test/fail",         AUTH_PUBLIC,  0,               ROUTE_TEST_HOOK,                     test_fail},
