@@ -100,6 +100,32 @@ rstatus auth_verify_request(db_conn *db, arena *a, const audit_ctx *ctx, const c
  */
 rstatus auth_verify_confirm(db_conn *db, arena *a, const audit_ctx *ctx, const char *token);
 
+/* ---- sessions and API tokens ------------------------------------------------------------ */
+
+/* Active API tokens one account may hold at once. */
+#define AUTH_TOKENS_PER_USER 50
+
+/*
+ * Ends session_id if it is one of user_id's live ones and audits action
+ * ("logout", "session.revoked"). *found false when it is not (nothing audited).
+ */
+rstatus auth_session_end(db_conn *db, const audit_ctx *ctx, long long user_id,
+                         long long session_id, const char *action, bool *found);
+
+/*
+ * Creates an API token for user_id (scope read or read_write, expiring after
+ * days, 0 = never) and audits "token.created". *token_json is the token as the
+ * API lists it, *secret the token itself, shown once (both arena-allocated).
+ * ST_CONFLICT when the user already holds AUTH_TOKENS_PER_USER tokens.
+ */
+rstatus auth_token_issue(db_conn *db, arena *a, const audit_ctx *ctx, long long user_id,
+                         const char *name, bool read_write, long long days,
+                         const char **token_json, const char **secret);
+
+/* Revokes one of user_id's tokens and audits "token.revoked"; *found false when none. */
+rstatus auth_token_withdraw(db_conn *db, const audit_ctx *ctx, long long user_id,
+                            long long token_id, bool *found);
+
 /*
  * The expiry (Unix seconds) written in a signed token that auth_signed_check()
  * accepted, or -1 when token cannot be decoded. Reads the layout signed.c

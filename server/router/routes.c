@@ -2,6 +2,7 @@
  * for GET paths no row claims (http/static.c). Keep docs/openapi.json in step:
  * a unit test compares the two. */
 #include "audit/audit.h"
+#include "auth/auth_http.h"
 #include "community/community_http.h"
 #include "ops/metrics.h"
 #include "ops/ops.h"
@@ -20,6 +21,19 @@ const route router_routes[] = {
     {"GET",  "/api/openapi.json",       AUTH_PUBLIC,  0,               ROUTE_INLINE | ROUTE_PUBLIC_CACHE,   ops_openapi},
 
     /* auth/: sessions, me, password, API tokens, reset and verification (handlers in auth/) */
+    {"POST",   "/api/session",                    AUTH_PUBLIC,  8 * KiB, ROUTE_JSON, auth_http_login},
+    {"DELETE", "/api/session",                    AUTH_PUBLIC,  0,       0,          auth_http_logout},
+    {"GET",    "/api/me",                         AUTH_SESSION, 0,       0,          auth_http_me},
+    {"POST",   "/api/me/password",                AUTH_SESSION, 8 * KiB, ROUTE_JSON, auth_http_password_change},
+    {"GET",    "/api/me/sessions",                AUTH_SESSION, 0,       0,          auth_http_sessions},
+    {"DELETE", "/api/me/sessions/{id}",           AUTH_SESSION, 0,       0,          auth_http_session_revoke},
+    {"GET",    "/api/me/tokens",                  AUTH_SESSION, 0,       0,          auth_http_tokens},
+    {"POST",   "/api/me/tokens",                  AUTH_SESSION, 4 * KiB, ROUTE_JSON, auth_http_token_create},
+    {"DELETE", "/api/me/tokens/{id}",             AUTH_SESSION, 0,       0,          auth_http_token_revoke},
+    {"POST",   "/api/me/email-verification",      AUTH_SESSION, 1 * KiB, ROUTE_JSON, auth_http_verify_request},
+    {"POST",   "/api/email-verification/confirm", AUTH_PUBLIC,  4 * KiB, ROUTE_JSON, auth_http_verify_confirm},
+    {"POST",   "/api/password-reset",             AUTH_PUBLIC,  4 * KiB, ROUTE_JSON, auth_http_reset_request},
+    {"POST",   "/api/password-reset/confirm",     AUTH_PUBLIC,  8 * KiB, ROUTE_JSON, auth_http_reset_confirm},
 
     /* community/: communities, members, join requests, invitations (handlers in community/) */
     {"GET",    "/api/communities",                                  AUTH_SESSION, 0,       0,          community_http_list},
