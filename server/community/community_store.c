@@ -14,9 +14,12 @@
 
 static const char sql_facts_by_id[] = FACTS_SELECT " WHERE c.id = $1";
 static const char sql_facts_by_slug[] = FACTS_SELECT " WHERE c.slug = $1";
-static const char sql_facts_by_id_lock[] = FACTS_SELECT " WHERE c.id = $1 FOR NO KEY UPDATE OF c";
-static const char sql_facts_by_slug_lock[] =
-    FACTS_SELECT " WHERE c.slug = $1 FOR NO KEY UPDATE OF c";
+/* The lock is taken by its own statement: the facts query that follows then sees every change
+ * committed while it waited (a locking join would re-check the community row only, and could
+ * answer with a role its holder lost meanwhile). */
+static const char sql_lock_by_id[] = "SELECT id FROM communities WHERE id = $1 FOR NO KEY UPDATE";
+static const char sql_lock_by_slug[] =
+    "SELECT id FROM communities WHERE slug = $1 FOR NO KEY UPDATE";
 
 static bool is_id(const char *s)
 {
@@ -33,13 +36,16 @@ rstatus community_facts_load(db_conn *db, const principal *viewer, const char *r
         return ST_NOT_FOUND;
     char vid[24];
     const char *params[] = {ref, csql_id(vid, viewer ? viewer->user_id : 0)};
-    const char *sql = by_id ? (lock ? sql_facts_by_id_lock : sql_facts_by_id)
-                            : (lock ? sql_facts_by_slug_lock : sql_facts_by_slug);
     rstatus st;
+    long long id;
     if (lock && (st = db_begin(db)) != ST_OK)
         return st;
+    if (lock && (st = csql_ll(db, by_id ? sql_lock_by_id : sql_lock_by_slug, 1, params, &id)) != ST_OK) {
+        db_rollback(db);
+        return st;
+    }
     PGresult *res;
-    st = db_query(db, sql, 2, params, &res);
+    st = db_query(db, by_id ? sql_facts_by_id : sql_facts_by_slug, 2, params, &res);
     if (st == ST_OK && PQntuples(res) != 1) {
         PQclear(res);
         st = ST_NOT_FOUND;

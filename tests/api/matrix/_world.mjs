@@ -115,6 +115,24 @@ function sha256hex(s) {
 }
 
 /**
+ * A session for userId made the way auth/ makes them (only the token's hash is stored), through
+ * run (a psql session's run). Resolves to { id, token, csrf, headers(origin) }: the headers a
+ * browser would send with it, CSRF token and Origin included.
+ */
+export async function makeSession(run, userId) {
+  const token = randomBytes(32).toString('base64url');
+  const csrf = randomBytes(32).toString('base64url');
+  const id = Number(await run(
+    `INSERT INTO sessions (user_id, token_hash, csrf_token, expires_at)
+     VALUES (${userId}, '\\x${sha256hex(token)}'::bytea, ${lit(csrf)},
+             now() + interval '12 hours') RETURNING id`));
+  return {
+    id, token, csrf,
+    headers: (origin) => ({ Cookie: `relais_session=${token}`, 'X-CSRF-Token': csrf, Origin: origin }),
+  };
+}
+
+/**
  * Builds the world in the server's database (through SQL as the owner), then, through the API,
  * removes 'removed' from its four communities and archives 'archived'. Returns the context
  * every row receives.
@@ -157,12 +175,7 @@ export async function buildWorld(srv) {
   const sessions = {};
   for (const p of PRINCIPALS) {
     if (p === 'anonymous') continue;
-    const token = randomBytes(32).toString('base64url');
-    const csrf = randomBytes(32).toString('base64url');
-    const id = Number(await db.run(
-      `INSERT INTO sessions (user_id, token_hash, csrf_token, expires_at)
-       VALUES (${users[p].id}, '\\x${sha256hex(token)}'::bytea, ${lit(csrf)},
-               now() + interval '12 hours') RETURNING id`));
+    const { id, token, csrf } = await makeSession(db.run, users[p].id);
     sessions[p] = { id, token, csrf };
   }
 
