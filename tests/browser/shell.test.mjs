@@ -62,8 +62,8 @@ describe('web shell', () => {
     const nav = page.getByRole('navigation', { name: 'Menu principal' });
     assert.equal(await nav.count(), 1);
     assert.ok(await nav.isVisible(), 'the navigation is a visible sidebar on desktop');
-    // The communities area is there, honestly empty.
-    assert.match(await nav.innerText(), /Aucune communauté pour l’instant/);
+    // The communities area is there; a visitor is told to sign in to see theirs.
+    assert.match(await nav.innerText(), /Connectez-vous pour retrouver les espaces dont vous êtes membre/);
     const input = page.getByRole('searchbox', { name: 'Rechercher dans Relais' });
     assert.ok(await input.isVisible(), 'the search box has an accessible name');
   }));
@@ -112,11 +112,11 @@ describe('web shell', () => {
   });
 
   test('a deep link reloads into the shell: unknown route shows the 404 page', () => journey({ viewport: DESKTOP }, async (page) => {
-    const response = await page.goto(`${app.url}/communautes/xyz`);
+    const response = await page.goto(`${app.url}/nulle-part/xyz`);
     assert.equal(response.status(), 200, 'the server answers client routes with the shell');
     await waitForPage(page);
     assert.equal(await page.locator('h1').innerText(), 'Page introuvable');
-    assert.match(await page.locator('main').innerText(), /\/communautes\/xyz/);
+    assert.match(await page.locator('main').innerText(), /\/nulle-part\/xyz/);
     assert.equal(await page.title(), 'Page introuvable · Relais');
     assert.equal(await page.getByRole('banner').count(), 1, 'inside the full shell');
 
@@ -231,11 +231,11 @@ describe('web shell', () => {
   }
 
   test('every page fits a 360 px phone without sideways scrolling', () => journey({ viewport: SMALL_PHONE }, async (page) => {
-    for (const path of ['/', '/recherche', '/recherche?q=GHT', '/design', '/communautes/xyz']) {
+    for (const path of ['/', '/recherche', '/recherche?q=GHT', '/design', '/nulle-part/xyz', '/connexion', '/mot-de-passe-oublie']) {
       await visit(page, app.url, path);
       await noHorizontalScroll(page);
     }
-    await visit(page, app.url, '/communautes/xyz');
+    await visit(page, app.url, '/nulle-part/xyz');
     await page.screenshot({ path: screenshotPath('shell-notfound-phone'), fullPage: true });
   }));
 });

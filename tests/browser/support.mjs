@@ -22,16 +22,21 @@ export const SMALL_PHONE = { width: 360, height: 740 };
 /**
  * The server under test: the real one from tests/lib/harness.mjs, or, when RELAIS_URL is set,
  * a server already running there (e.g. scripts/start on http://127.0.0.1:8080) — handy while
- * working on the web app. Returns { url, stop() }.
+ * working on the web app; journeys that need the database then read RELAIS_DATABASE_URL.
+ * Returns { url, databaseUrl, env, stop() }; env is what `relais` needs to reach the same database.
  */
-export async function startApp() {
+export async function startApp({ env = {} } = {}) {
   if (process.env.RELAIS_URL) {
-    return { url: process.env.RELAIS_URL.replace(/\/$/, ''), stop: async () => {} };
+    const databaseUrl = process.env.RELAIS_DATABASE_URL ?? null;
+    return { url: process.env.RELAIS_URL.replace(/\/$/, ''), databaseUrl, env: { RELAIS_DATABASE_URL: databaseUrl }, stop: async () => {} };
   }
   const { startServer } = await import('../lib/harness.mjs');
-  const server = await startServer();
+  const server = await startServer({ env });
   return {
     url: server.url,
+    databaseUrl: server.databaseUrl,
+    env: { RELAIS_DATABASE_URL: server.databaseUrl, RELAIS_DATA_DIR: server.dataDir, ...env },
+    server,
     stop: async () => {
       await server.stop();
       await server.database?.drop();
@@ -69,7 +74,8 @@ export async function openPage(browser, { viewport = DESKTOP, reducedMotion = 'r
     });
   });
   page.on('console', (msg) => {
-    if (msg.type() === 'error') problems.push(`console error: ${msg.text()}`);
+    if (msg.type() === 'error' && isExpectedHttpError(msg)) return;
+    if (msg.type() === 'error') problems.push(`console error: ${msg.text()}${httpErrorUrl(msg)}`);
     if (msg.type() === 'warning' && msg.text().startsWith('i18n:')) problems.push(`console warning: ${msg.text()}`);
   });
   page.on('pageerror', (err) => problems.push(`page error: ${err.message}`));
@@ -78,6 +84,38 @@ export async function openPage(browser, { viewport = DESKTOP, reducedMotion = 'r
     if (req.failure()?.errorText !== 'net::ERR_ABORTED') problems.push(`request failed: ${req.url()} ${req.failure()?.errorText}`);
   });
   return { context, page, problems };
+}
+
+// The browser logs every 4xx answer as a console error. The app asks GET /api/me at boot to learn
+// whether someone is signed in: its 401 for a visitor is the expected answer, not a fault.
+const EXPECTED_HTTP_ERRORS = [{ path: '/api/me', status: 401 }];
+
+function isExpectedHttpError(msg) {
+  const { url } = msg.location();
+  if (!url || !msg.text().startsWith('Failed to load resource')) return false;
+  const { pathname } = new URL(url);
+  return EXPECTED_HTTP_ERRORS.some((e) => e.path === pathname && msg.text().includes(`status of ${e.status}`));
+}
+
+function httpErrorUrl(msg) {
+  const { url } = msg.location();
+  return msg.text().startsWith('Failed to load resource') && url ? ` (${url})` : '';
+}
+
+/**
+ * Removes from problems the console errors of HTTP answers a journey expects (a wrong password's
+ * 401, a secret community's 404): [{ path: '/api/session', status: 401 }, …]. Returns what was removed.
+ */
+export function dropExpectedHttpErrors(problems, expected) {
+  const removed = [];
+  for (let i = problems.length - 1; i >= 0; i -= 1) {
+    const p = problems[i];
+    if (expected.some((e) => p.includes(`status of ${e.status}`) && (e.path instanceof RegExp ? e.path.test(p) : p.includes(`${e.path})`)))) {
+      removed.push(p);
+      problems.splice(i, 1);
+    }
+  }
+  return removed;
 }
 
 /** Goes to path and waits until the shell has booted and the page is rendered (no aria-busy on main). */

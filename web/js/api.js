@@ -2,12 +2,13 @@
 
 /** A failed API call. code is the server's stable error code (e.g. "not_found"), or one of the client codes below. */
 export class ApiError extends Error {
-  constructor({ status, code, message, details = null }) {
+  constructor({ status, code, message, details = null, retryAfter = null }) {
     super(message);
     this.name = 'ApiError';
     this.status = status; // HTTP status; 0 when the server could not be reached
     this.code = code;
     this.details = details;
+    this.retryAfter = retryAfter; // seconds, from the Retry-After header of a 429 or 503; null when absent
   }
 }
 
@@ -29,19 +30,31 @@ export function setCsrfToken(token) {
   csrfToken = token || null;
 }
 
+/** Seconds from a Retry-After header (delta-seconds or an HTTP date), or null. */
+function retryAfterSeconds(value) {
+  if (!value) return null;
+  if (/^\d+$/.test(value.trim())) return Number(value.trim());
+  const when = Date.parse(value);
+  return Number.isNaN(when) ? null : Math.max(0, Math.ceil((when - Date.now()) / 1000));
+}
+
 /**
  * request('POST', '/api/x', { body: {...}, signal }) → parsed JSON body (null for 204).
+ * A file or other raw bytes go as { raw: blob, contentType: 'image/png' } instead of body.
  * Throws ApiError for any non-2xx answer or unreachable server; rethrows AbortError untouched
  * so callers can ignore cancelled requests.
  */
-export async function request(method, path, { body, signal, headers = {} } = {}) {
+export async function request(method, path, { body, raw, contentType, signal, headers = {} } = {}) {
   const init = {
     method,
     signal,
     credentials: 'same-origin',
     headers: { Accept: 'application/json', ...headers },
   };
-  if (body !== undefined) {
+  if (raw !== undefined) {
+    init.headers['Content-Type'] = contentType || raw.type || 'application/octet-stream';
+    init.body = raw;
+  } else if (body !== undefined) {
     init.headers['Content-Type'] = 'application/json';
     init.body = JSON.stringify(body);
   }
@@ -78,15 +91,17 @@ export async function request(method, path, { body, signal, headers = {} } = {})
   }
 
   const error = data?.error;
+  const retryAfter = retryAfterSeconds(response.headers.get('Retry-After'));
   if (error && typeof error.code === 'string') {
     throw new ApiError({
       status: response.status,
       code: error.code,
       message: typeof error.message === 'string' ? error.message : error.code,
       details: error.details ?? null,
+      retryAfter,
     });
   }
-  throw new ApiError({ status: response.status, code: CLIENT_ERRORS.badResponse, message: `HTTP ${response.status}` });
+  throw new ApiError({ status: response.status, code: CLIENT_ERRORS.badResponse, message: `HTTP ${response.status}`, retryAfter });
 }
 
 export const api = {
@@ -95,4 +110,6 @@ export const api = {
   put: (path, body, options) => request('PUT', path, { ...options, body }),
   patch: (path, body, options) => request('PATCH', path, { ...options, body }),
   delete: (path, options) => request('DELETE', path, options),
+  /** PUT of a file as the raw body, with its own Content-Type (e.g. a profile photo). */
+  putFile: (path, file, options) => request('PUT', path, { ...options, raw: file, contentType: file.type }),
 };

@@ -1,10 +1,12 @@
-// Boot: translates the shell, wires header (language switch, search, phone menu) and starts the router with the route table below.
+// Boot: translates the shell, asks who is signed in, wires the header (language switch, search, account menu, phone menu) and starts the router with the route table below.
 import { initI18n, setLanguage, getLanguage, onLanguageChange, t, LANGUAGES } from './i18n.js';
 import { startRouter, navigate, refresh } from './router.js';
 import { fillIconSlots } from './ui/icons.js';
 import { setupDrawer } from './ui/drawer.js';
 import { toast } from './ui/toast.js';
-import { initNav, markCurrent, renderCommunities } from './nav.js';
+import { initNav, markCurrent, renderCommunities, setAdmin } from './nav.js';
+import { loadSession, onSessionChange, currentUser, isAdmin, signOut, loginUrl } from './session.js';
+import { renderUserMenu } from './ui/usermenu.js';
 
 // The sitemap of the browser app. Paths are French because the URLs are shown to French users;
 // each page module loads on first visit.
@@ -12,6 +14,28 @@ const ROUTES = [
   { path: '/', load: () => import('./pages/home.js') },
   { path: '/recherche', load: () => import('./pages/search.js') },
   { path: '/design', load: () => import('./pages/design.js') },
+  // Signing in, and the links e-mails carry (their tokens are single-use).
+  { path: '/connexion', load: () => import('./pages/login.js') },
+  { path: '/mot-de-passe-oublie', load: () => import('./pages/forgot.js') },
+  { path: '/mot-de-passe/:token', load: () => import('./pages/reset.js') },
+  { path: '/verification/:token', load: () => import('./pages/verify.js') },
+  { path: '/invitation/:token', load: () => import('./pages/invitation.js') },
+  // Me.
+  { path: '/profil', load: () => import('./pages/profile.js') },
+  { path: '/profil/sessions', load: () => import('./pages/sessions.js') },
+  { path: '/profil/jetons', load: () => import('./pages/tokens.js') },
+  // People and communities.
+  { path: '/annuaire', load: () => import('./pages/directory.js') },
+  { path: '/personnes/:id', load: () => import('./pages/person.js') },
+  { path: '/communautes', load: () => import('./pages/communities.js') },
+  { path: '/communautes/:id', load: () => import('./pages/community.js') },
+  { path: '/communautes/:id/gestion', load: () => import('./pages/community-manage.js') },
+  { path: '/communautes/:id/gestion/:tab', load: () => import('./pages/community-manage.js') },
+  // Platform administration.
+  { path: '/admin/utilisateurs', load: () => import('./pages/admin-users.js') },
+  { path: '/admin/organisations', load: () => import('./pages/admin-organisations.js') },
+  { path: '/admin/traces', load: () => import('./pages/admin-audit.js') },
+  { path: '/admin/reglages', load: () => import('./pages/admin-settings.js') },
 ];
 const NOT_FOUND = { load: () => import('./pages/notfound.js') };
 
@@ -35,7 +59,27 @@ function setupLanguageSwitch() {
   onLanguageChange((lang) => {
     reflect(lang);
     renderCommunities();
+    drawAccount();
     refresh();
+  });
+}
+
+/** The header's account area and the administration links follow the session. */
+function drawAccount() {
+  const user = currentUser();
+  setAdmin(isAdmin());
+  renderUserMenu(document.getElementById('user-slot'), user, {
+    admin: isAdmin(),
+    loginHref: loginUrl(),
+    onSignOut: async () => {
+      try {
+        await signOut();
+        toast(t('user.signed_out'), { type: 'success' });
+      } catch {
+        toast(t('user.signed_out_locally'), { type: 'warning' });
+      }
+      navigate('/connexion');
+    },
   });
 }
 
@@ -70,6 +114,9 @@ async function boot() {
     desktopQuery: DESKTOP_QUERY,
   });
   initNav(document.getElementById('nav-communities'));
+  await loadSession();
+  drawAccount();
+  onSessionChange(drawAccount);
 
   await startRouter({
     routes: ROUTES,
@@ -77,6 +124,8 @@ async function boot() {
     outlet: document.getElementById('main'),
     onRender(url) {
       markCurrent(url.pathname);
+      // The "Se connecter" link brings the person back to the page they were on.
+      if (!currentUser()) drawAccount();
       // The header box mirrors the query of the search page, and is emptied elsewhere.
       searchInput.value = url.pathname === '/recherche' ? url.searchParams.get('q') ?? '' : '';
       // Following a link inside the drawer closes it; focus already went to the new page heading.

@@ -1,10 +1,10 @@
-// Shell navigation: marks the current page in the menu and renders the communities section (empty until the communities API arrives).
+// Shell navigation: marks the current page in the menu, renders the signed-in person's communities and shows the administration links to administrators.
 import { h } from './dom.js';
 import { t } from './i18n.js';
 import { emptyState } from './ui/states.js';
 import { icon } from './ui/icons.js';
 
-let communities = [];
+let communities = null; // null: nobody is signed in
 let container = null;
 
 /** Binds the navigation to its container (#nav-communities) and draws it. */
@@ -14,17 +14,27 @@ export function initNav(element) {
 }
 
 /**
- * Replaces the list of communities shown in the menu: [{ id, name }].
- * The communities feature calls this once it has loaded the user's spaces.
+ * Replaces the list of communities shown in the menu: [{ id, name }], or null when nobody is
+ * signed in. The session module calls this once it has loaded the person's spaces.
  */
 export function setCommunities(list) {
-  communities = Array.isArray(list) ? list : [];
+  communities = Array.isArray(list) ? list : null;
   renderCommunities();
   markCurrent(location.pathname);
 }
 
 export function renderCommunities() {
   if (!container) return;
+  if (communities === null) {
+    container.replaceChildren(emptyState({
+      icon: 'user',
+      title: t('nav.communities.signed_out.title'),
+      text: t('nav.communities.signed_out.text'),
+      compact: true,
+      headingLevel: 3,
+    }));
+    return;
+  }
   if (!communities.length) {
     container.replaceChildren(emptyState({
       icon: 'users',
@@ -40,12 +50,27 @@ export function renderCommunities() {
       icon('users'), h('span', {}, community.name))))));
 }
 
-/** aria-current="page" on the link whose path is the current page (a community's sub-pages keep it marked). */
+/** Shows or hides the administration section (platform administrators only). */
+export function setAdmin(visible) {
+  const section = document.getElementById('nav-admin');
+  if (section) section.hidden = !visible;
+}
+
+/**
+ * aria-current="page" on the link of the current page. A page below a link (a community's
+ * management screens) keeps that link marked; when several match, the most specific wins, so
+ * /communautes/12 marks that community and not "Communautés".
+ */
 export function markCurrent(pathname) {
-  for (const link of document.querySelectorAll('#site-nav a.nav-link')) {
+  const links = [...document.querySelectorAll('#site-nav a.nav-link')];
+  const matches = (path) => (path === '/' ? pathname === '/' : pathname === path || pathname.startsWith(`${path}/`));
+  let best = '';
+  for (const link of links) {
     const path = new URL(link.href).pathname;
-    const current = path === '/' ? pathname === '/' : pathname === path || pathname.startsWith(`${path}/`);
-    if (current) link.setAttribute('aria-current', 'page');
+    if (matches(path) && path.length > best.length) best = path;
+  }
+  for (const link of links) {
+    if (best && new URL(link.href).pathname === best) link.setAttribute('aria-current', 'page');
     else link.removeAttribute('aria-current');
   }
 }

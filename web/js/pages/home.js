@@ -3,7 +3,8 @@ import { h } from '../dom.js';
 import { t, formatDateTime } from '../i18n.js';
 import { api, ApiError, CLIENT_ERRORS } from '../api.js';
 import { icon } from '../ui/icons.js';
-import { button, setBusy } from '../ui/button.js';
+import { button, linkButton, setBusy } from '../ui/button.js';
+import { currentUser } from '../session.js';
 
 export function render({ signal }) {
   const node = h('div', { class: 'page' },
@@ -18,7 +19,23 @@ function welcome() {
     h('p', { class: 'eyebrow' }, t('home.eyebrow')),
     h('h1', { class: 'hero__title', id: 'home-heading' }, t('home.heading')),
     h('p', { class: 'lead' }, t('home.lead')),
-    h('p', { class: 'hero__rights' }, icon('shield'), h('span', {}, t('home.rights'))));
+    h('p', { class: 'hero__rights' }, icon('shield'), h('span', {}, t('home.rights'))),
+    callToAction());
+}
+
+/* What to do next: sign in, or go to one's communities and the directory. */
+function callToAction() {
+  const user = currentUser();
+  if (!user) {
+    return h('div', { class: 'button-row' },
+      linkButton({ label: t('home.cta.sign_in'), href: '/connexion', variant: 'primary', icon: 'user' }),
+      linkButton({ label: t('home.cta.forgot'), href: '/mot-de-passe-oublie', variant: 'tertiary' }));
+  }
+  return h('div', { class: 'hero__welcome' },
+    h('p', { class: 'hero__hello' }, t('home.cta.hello', { name: user.display_name })),
+    h('div', { class: 'button-row' },
+      linkButton({ label: t('home.cta.communities'), href: '/communautes', variant: 'primary', icon: 'users' }),
+      linkButton({ label: t('home.cta.directory'), href: '/annuaire', variant: 'secondary', icon: 'book' })));
 }
 
 function features() {

@@ -76,3 +76,28 @@ export function showErrors(form, errors) {
   first?.focus();
   return first === null;
 }
+
+/**
+ * A message about the whole form (the server refused it, the network failed), shown at its top in
+ * an alert that screen readers announce at once. null clears it.
+ */
+export function setFormError(form, message) {
+  form.querySelector(':scope > .form__alert')?.remove();
+  if (!message) return null;
+  const alert = h('div', { class: 'alert alert--error form__alert', role: 'alert', tabindex: '-1' },
+    icon('error'), h('p', {}, message));
+  form.prepend(alert);
+  return alert;
+}
+
+/** The values of a form's named controls, trimmed except passwords: { name: value }. */
+export function formValues(form) {
+  const values = {};
+  for (const control of form.querySelectorAll('[name]')) {
+    if (control.type === 'checkbox') values[control.name] = control.checked;
+    else if (control.type === 'radio') { if (control.checked) values[control.name] = control.value; }
+    else if (control.type === 'password') values[control.name] = control.value;
+    else values[control.name] = control.value.trim();
+  }
+  return values;
+}

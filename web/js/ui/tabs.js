@@ -1,0 +1,13 @@
+// Section tabs that are links (each section has its own URL): a labelled navigation whose current link carries aria-current="page".
+import { h } from '../dom.js';
+import { icon } from './icons.js';
+
+/** tabs({ label, items: [{ href, label, icon, current, count }] }) → <nav class="tabs">. */
+export function tabs({ label, items }) {
+  return h('nav', { class: 'tabs', 'aria-label': label },
+    h('ul', { class: 'tabs__list' }, items.map((item) => h('li', {},
+      h('a', { class: 'tabs__link', href: item.href, 'aria-current': item.current ? 'page' : null },
+        item.icon ? icon(item.icon) : null,
+        h('span', {}, item.label),
+        item.count ? h('span', { class: 'tabs__count' }, String(item.count)) : null)))));
+}
