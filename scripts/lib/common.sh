@@ -135,6 +135,17 @@ relais_db_up() {
     export RELAIS_DATABASE_URL
 }
 
+# Closes every descriptor above stderr, for helpers that may outlive the script: they must
+# not keep its lock or a caller's pipe open.
+relais_close_fds() {
+    local fd n
+    for fd in /proc/$BASHPID/fd/*; do
+        n=${fd##*/}
+        ((n > 2)) || continue
+        exec {n}>&- 2>/dev/null || true
+    done
+}
+
 # --- a child that Ctrl-C stops ------------------------------------------------------------
 
 # relais_child_start CMD...  starts CMD as a child (its pid in RELAIS_CHILD_PID); from then
@@ -145,7 +156,8 @@ relais_db_up() {
 # relais_run_child CMD...  both in one.
 #
 # Why not simply run it in the foreground: bash defers traps until a foreground child exits,
-# so a SIGTERM sent to this script alone would never reach the server.
+# so a SIGTERM sent to this script alone would never reach the server. Needs bash >= 5.1
+# (wait -p); Debian 12 has 5.2.
 relais_child_start() {
     _relais_child_stops=0
     _relais_watchdog=
@@ -155,11 +167,14 @@ relais_child_start() {
 }
 
 relais_child_wait() {
-    local status
+    local status done_pid
     while :; do
-        wait "$RELAIS_CHILD_PID" && status=0 || status=$?
-        # wait also returns when a trapped signal arrives; only a reaped child ends the loop.
-        kill -0 "$RELAIS_CHILD_PID" 2>/dev/null || break
+        # wait also returns (with 128+signal) when a trapped signal arrives; -p tells the two
+        # apart, since it names the child only when the child's own status is returned. The
+        # child may end while the trap runs: bash keeps its status for the next wait.
+        unset done_pid
+        wait -n -p done_pid "$RELAIS_CHILD_PID" && status=0 || status=$?
+        [[ -z ${done_pid:-} ]] || break
     done
     trap - INT TERM HUP
     if [[ -n $_relais_watchdog ]]; then
@@ -179,11 +194,11 @@ _relais_forward_stop() {
     if ((_relais_child_stops == 1)); then
         kill -TERM "$RELAIS_CHILD_PID" 2>/dev/null || return 0
         local child=$RELAIS_CHILD_PID
+        # Cancelled by killing this subshell while it sleeps, so the kill below never runs
+        # late on a recycled pid; the orphaned sleep holds no descriptor (scripts/start's lock).
         (
-            trap 'kill "$nap" 2>/dev/null; exit 0' TERM
-            sleep 15 &
-            nap=$!
-            wait "$nap"
+            relais_close_fds
+            sleep 15
             kill -KILL "$child" 2>/dev/null
         ) </dev/null >/dev/null 2>&1 &
         _relais_watchdog=$!
