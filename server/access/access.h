@@ -104,13 +104,15 @@ bool acl_is_admin(const principal *viewer);
     "(" ACL_SQL_VIEWER(viewer, "(acl_v.kind = 'staff' AND " c ".visibility = 'public')"    \
                        " OR " ACL_SQL_IS_MEMBER(c, viewer)) ")"
 
-/* acl_user_can_see as SQL. */
+/* acl_user_can_see as SQL. The co-members are an uncorrelated IN list (it names the viewer,
+ * not the row), so PostgreSQL builds it once per query and probes a hash for each person
+ * instead of joining memberships again for every row of a list or count. */
 #define ACL_SQL_USER_VISIBLE(u, viewer)                                                    \
     "(" ACL_SQL_VIEWER(viewer, "acl_v.id = " u ".id OR acl_v.platform_role = 'admin'"      \
                        " OR (acl_v.kind = 'staff' AND " u ".kind = 'staff')"                \
-                       " OR EXISTS (SELECT 1 FROM memberships acl_a JOIN memberships acl_b" \
-                       " ON acl_a.community_id = acl_b.community_id"                       \
-                       " WHERE acl_a.user_id = acl_v.id AND acl_b.user_id = " u ".id)") ")"
+                       " OR " u ".id IN (SELECT acl_b.user_id FROM memberships acl_a"        \
+                       " JOIN memberships acl_b ON acl_a.community_id = acl_b.community_id" \
+                       " WHERE acl_a.user_id = " viewer ")") ")"
 
 /*
  * Answers a refusal: writes an "access.denied" audit event and returns
