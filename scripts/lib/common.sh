@@ -94,10 +94,11 @@ build_release() {
 }
 
 # The test build uses clang: its sanitizers, plus libFuzzer for the fuzz smoke tests, and a
-# second compiler's warnings next to gcc's in the release build.
+# second compiler's warnings next to gcc's in the release build. RELAIS_TEST_BUILD (a folder
+# name under the repository) lets several people test one work tree at once.
 build_asan() {
-    _relais_build "${RELAIS_TEST_BUILD:-build-asan}" -DCMAKE_BUILD_TYPE=Debug -DRELAIS_SANITIZE=ON -DRELAIS_FUZZ=ON \
-        -DCMAKE_C_COMPILER=clang -DCMAKE_CXX_COMPILER=clang++
+    _relais_build "${RELAIS_TEST_BUILD:-build-asan}" -DCMAKE_BUILD_TYPE=Debug \
+        -DRELAIS_SANITIZE=ON -DRELAIS_FUZZ=ON -DCMAKE_C_COMPILER=clang -DCMAKE_CXX_COMPILER=clang++
 }
 
 # --- the environment of scripts/start and scripts/relais ------------------------------------
