@@ -73,10 +73,13 @@ export async function login(srv, email, password = PASSWORD) {
   return { token, csrf: json.csrf_token, user: json.user };
 }
 
-/** A client for srv acting as session s (null = anonymous). */
-export function client(srv, s) {
+/**
+ * A client for srv acting as session s (null = anonymous). origin: what state-changing
+ * requests send as Origin (RELAIS_PUBLIC_ORIGIN when the server has one).
+ */
+export function client(srv, s, origin = srv.url) {
   const headers = (extra = {}) => {
-    const h = s ? { Cookie: `relais_session=${s.token}`, 'X-CSRF-Token': s.csrf, Origin: srv.url } : {};
+    const h = s ? { Cookie: `relais_session=${s.token}`, 'X-CSRF-Token': s.csrf, Origin: origin } : {};
     return { ...h, ...extra };
   };
   const call = (method, path, body, extra) => request(`${srv.url}${path}`, {
