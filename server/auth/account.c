@@ -8,9 +8,6 @@
 #include "auth/account.h"
 #include "auth/auth_store.h"
 
-/* Requests for a reset or verification e-mail before they are slowed down. */
-#define PURPOSE_RESET "pwreset"
-#define PURPOSE_VERIFY "verify"
 
 /* Throttle keys: "prefix" + the lowercased value (e-mail addresses compare case-insensitively). */
 static const char *throttle_key(arena *a, const char *prefix, const char *value)
@@ -275,12 +272,21 @@ rstatus auth_token_withdraw(db_conn *db, const audit_ctx *ctx, long long user_id
 
 /* ---- e-mailed links ------------------------------------------------------------------ */
 
-/* The token of a link for user_id, valid `lifetime` seconds from now. The expiry
- * carries one extra second so that the issue time derived from it (expiry -
- * lifetime) is never earlier than the real one: see auth_reset_confirm. */
-static const char *make_link_token(arena *a, const char *purpose, long long user_id,
-                                   long long lifetime)
+static long long link_lifetime(const char *purpose)
 {
+    return !strcmp(purpose, AUTH_PURPOSE_RESET)     ? AUTH_RESET_LINK_SECONDS
+           : !strcmp(purpose, AUTH_PURPOSE_WELCOME) ? AUTH_WELCOME_LINK_SECONDS
+           : !strcmp(purpose, AUTH_PURPOSE_VERIFY)  ? AUTH_VERIFY_LINK_SECONDS
+                                                    : 0;
+}
+
+/* The expiry carries one extra second so that the issue time derived from it
+ * (expiry - lifetime) is never earlier than the real one: see auth_reset_confirm. */
+const char *auth_link_token_make(arena *a, const char *purpose, long long user_id)
+{
+    long long lifetime = link_lifetime(purpose);
+    if (!lifetime)
+        return NULL;
     unsigned char nonce[16];
     return auth_signed_make(a, purpose, user_id, (long long)time(NULL) + 1 + lifetime, nonce);
 }
@@ -345,7 +351,7 @@ rstatus auth_reset_request(db_conn *db, arena *a, const audit_ctx *ctx, const ch
     if ((st = db_begin(db)) != ST_OK)
         return st;
     if (send) {
-        const char *token = make_link_token(a, PURPOSE_RESET, acc.id, AUTH_RESET_LINK_SECONDS);
+        const char *token = auth_link_token_make(a, AUTH_PURPOSE_RESET, acc.id);
         const char *body = token ? arena_printf(a, reset_body, acc.display_name, acc.email,
                                                 origin, token)
                                  : NULL;
@@ -372,9 +378,13 @@ rstatus auth_reset_confirm(db_conn *db, arena *a, const audit_ctx *ctx, const ch
 {
     long long user_id;
     unsigned char nonce[16];
-    if (auth_signed_check(token, PURPOSE_RESET, &user_id, nonce) != ST_OK)
-        return ST_NOT_FOUND;
-    long long issued = auth_signed_expiry(token) - AUTH_RESET_LINK_SECONDS;
+    const char *purpose = AUTH_PURPOSE_RESET;
+    if (auth_signed_check(token, purpose, &user_id, nonce) != ST_OK) {
+        purpose = AUTH_PURPOSE_WELCOME;
+        if (auth_signed_check(token, purpose, &user_id, nonce) != ST_OK)
+            return ST_NOT_FOUND;
+    }
+    long long issued = auth_signed_expiry(token) - link_lifetime(purpose);
 
     auth_account acc = {0};
     bool found, used;
@@ -404,7 +414,7 @@ rstatus auth_reset_confirm(db_conn *db, arena *a, const audit_ctx *ctx, const ch
         return acct_key ? st : ST_NOMEM;
     }
     /* Both checks again inside the transaction: two clicks at once, or a change in between. */
-    st = auth_store_nonce_use(db, nonce, PURPOSE_RESET, &fresh);
+    st = auth_store_nonce_use(db, nonce, purpose, &fresh);
     if (st == ST_OK && !fresh)
         st = ST_NOT_FOUND;
     if (st == ST_OK)
@@ -417,7 +427,7 @@ rstatus auth_reset_confirm(db_conn *db, arena *a, const audit_ctx *ctx, const ch
     if (st == ST_OK)
         st = auth_throttle_success(db, acct_key);
     if (st == ST_OK) {
-        json_t *d = json_pack("{s:I}", "tokens_revoked", (json_int_t)tokens);
+        json_t *d = json_pack("{s:s, s:I}", "link", purpose, "tokens_revoked", (json_int_t)tokens);
         st = d ? audit_user(db, &uc, "password.reset", acc.id, d) : ST_NOMEM;
     }
     sodium_memzero(hash, sizeof hash);
@@ -444,7 +454,7 @@ rstatus auth_verify_request(db_conn *db, arena *a, const audit_ctx *ctx, const c
     if ((st = throttle_check2(db, key, NULL, retry_after)) != ST_OK)
         return st;
 
-    const char *token = make_link_token(a, PURPOSE_VERIFY, acc.id, AUTH_VERIFY_LINK_SECONDS);
+    const char *token = auth_link_token_make(a, AUTH_PURPOSE_VERIFY, acc.id);
     const char *body = token ? arena_printf(a, verify_body, acc.display_name, acc.email, origin,
                                             token)
                              : NULL;
@@ -467,7 +477,7 @@ rstatus auth_verify_confirm(db_conn *db, arena *a, const audit_ctx *ctx, const c
 {
     long long user_id;
     unsigned char nonce[16];
-    if (auth_signed_check(token, PURPOSE_VERIFY, &user_id, nonce) != ST_OK)
+    if (auth_signed_check(token, AUTH_PURPOSE_VERIFY, &user_id, nonce) != ST_OK)
         return ST_NOT_FOUND;
     auth_account acc = {0};
     bool found, fresh = false, updated = false;
@@ -479,7 +489,7 @@ rstatus auth_verify_confirm(db_conn *db, arena *a, const audit_ctx *ctx, const c
     audit_ctx uc = as_user(ctx, acc.id, acc.email);
     if ((st = db_begin(db)) != ST_OK)
         return st;
-    st = auth_store_nonce_use(db, nonce, PURPOSE_VERIFY, &fresh);
+    st = auth_store_nonce_use(db, nonce, AUTH_PURPOSE_VERIFY, &fresh);
     if (st == ST_OK && !fresh)
         st = ST_NOT_FOUND;
     if (st == ST_OK)

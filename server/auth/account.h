@@ -19,9 +19,29 @@
  * the connection and arena are the caller's own.
  */
 
-/* Lifetime of the links sent by e-mail. */
-#define AUTH_RESET_LINK_SECONDS 3600        /* password reset: one hour */
-#define AUTH_VERIFY_LINK_SECONDS 86400      /* e-mail verification: one day */
+/*
+ * The links sent by e-mail, by purpose (the purpose is signed into the token):
+ *  - "pwreset": choose a new password after asking for it; one hour.
+ *  - "welcome": choose the first password of an account an administrator opened;
+ *    seven days. Used through the same page and route as a reset.
+ *  - "verify": prove an e-mail address; one day.
+ */
+#define AUTH_PURPOSE_RESET "pwreset"
+#define AUTH_PURPOSE_WELCOME "welcome"
+#define AUTH_PURPOSE_VERIFY "verify"
+#define AUTH_RESET_LINK_SECONDS 3600
+#define AUTH_WELCOME_LINK_SECONDS (7 * 86400)
+#define AUTH_VERIFY_LINK_SECONDS 86400
+
+/*
+ * The token of a link for user_id with one of the purposes above, valid for
+ * that purpose's lifetime from now (arena-allocated; NULL for an unknown
+ * purpose or when out of memory). Use it for every e-mailed link that leads to
+ * POST /api/password-reset/confirm or /api/email-verification/confirm: the
+ * confirmations derive when the link was made from its expiry and lifetime, to
+ * refuse links older than the account's last password change.
+ */
+const char *auth_link_token_make(arena *a, const char *purpose, long long user_id);
 
 typedef struct auth_login_result {
     long long user_id;
@@ -75,8 +95,8 @@ rstatus auth_reset_request(db_conn *db, arena *a, const audit_ctx *ctx, const ch
                            const char *email, int *retry_after);
 
 /*
- * Sets a new password from a reset link's token: the token must be genuine,
- * unexpired, unused and younger than the account's last password change. Uses
+ * Sets a new password from a reset or welcome link's token: the token must be
+ * genuine, unexpired, unused and younger than the account's last password change. Uses
  * the token up, ends every session and revokes every API token of the account,
  * marks its e-mail address verified and lifts the login throttle on it.
  * Audits "password.reset". ST_OK; ST_NOT_FOUND for a bad, expired, used or

@@ -604,6 +604,25 @@ test('a reset link dies when the password changes after it was sent', async () =
   assert.equal((await login(u.email, 'Le-Second-Lien-A-Servi-1')).status, 200);
 });
 
+test('a welcome link (account opened by an administrator) sets the first password, once, for seven days', async () => {
+  const u = await createUser({ password: null, verified: false });
+  const now = Math.floor(Date.now() / 1000);
+  const confirm = (token, password) => request(`${srv.url}/api/password-reset/confirm`, {
+    method: 'POST', body: { token, password: remember(password) },
+  });
+  assertError(await confirm(craftToken('welcome', u.id, now - 1), 'Bienvenue-Trop-Tard-1'), 404, 'not_found');
+  const welcome = craftToken('welcome', u.id, now + 7 * 86400);
+  assert.equal((await confirm(welcome, 'Bienvenue-Premier-Mot-De-Passe')).status, 204);
+  assertError(await confirm(welcome, 'Bienvenue-Deuxieme-Fois-1'), 404, 'not_found');
+  const s = await signIn({ email: u.email, password: 'Bienvenue-Premier-Mot-De-Passe' });
+  assert.equal(s.user.email_verified, true, 'the link proved the mailbox');
+  assert.equal(await sql(`SELECT detail->>'link' FROM audit_events WHERE action = 'password.reset'
+    AND object_id = '${u.id}'`), 'welcome');
+  // A welcome link made before the password changed is dead, though unexpired and unused.
+  const stale = craftToken('welcome', u.id, now - 10 + 7 * 86400);
+  assertError(await confirm(stale, 'Bienvenue-Lien-Perime-1'), 404, 'not_found');
+});
+
 test('password reset requests are throttled per address and per account', async () => {
   const u = await createUser();
   const ask = (email) => request(`${srv.url}/api/password-reset`, { method: 'POST', body: { email } });

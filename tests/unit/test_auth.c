@@ -198,6 +198,20 @@ static void test_signed_tokens(void **state)
     unlink(other);
     assert_int_equal(auth_signing_key_load(keypath, err, sizeof err), 0);
 
+    /* Link tokens carry their purpose's lifetime (plus the second that keeps the derived
+     * issue time from preceding the real one). */
+    long long now = (long long)time(NULL);
+    const char *w = auth_link_token_make(a, AUTH_PURPOSE_WELCOME, 7);
+    assert_int_equal(auth_signed_check(w, AUTH_PURPOSE_WELCOME, &subject, got_nonce), ST_OK);
+    assert_int_equal(subject, 7);
+    long long left = auth_signed_expiry(w) - now;
+    assert_true(left >= AUTH_WELCOME_LINK_SECONDS && left <= AUTH_WELCOME_LINK_SECONDS + 2);
+    left = auth_signed_expiry(auth_link_token_make(a, AUTH_PURPOSE_RESET, 7)) - now;
+    assert_true(left >= AUTH_RESET_LINK_SECONDS && left <= AUTH_RESET_LINK_SECONDS + 2);
+    left = auth_signed_expiry(auth_link_token_make(a, AUTH_PURPOSE_VERIFY, 7)) - now;
+    assert_true(left >= AUTH_VERIFY_LINK_SECONDS && left <= AUTH_VERIFY_LINK_SECONDS + 2);
+    assert_null(auth_link_token_make(a, "invite", 7));
+
     assert_int_equal(auth_signed_expiry("garbage"), -1);
     assert_int_equal(auth_signed_expiry(NULL), -1);
     arena_destroy(a);
