@@ -93,10 +93,8 @@ rstatus community_http_object_body(request *r, bool optional)
 
 /* ---- input ------------------------------------------------------------------------------- */
 
-/* A text field of at most max characters; trimmed of surrounding spaces; required ones must
- * not be blank. */
-static rstatus text_field(request *r, const char *key, bool required, size_t max,
-                          const char **out)
+rstatus community_http_text(request *r, const char *key, bool required, size_t max,
+                            bool one_line, const char **out)
 {
     char err[160];
     const char *v = NULL;
@@ -118,6 +116,10 @@ static rstatus text_field(request *r, const char *key, bool required, size_t max
         return ST_NOMEM;
     if (community_http_chars(copy) > max)
         return req_fail(r, ST_UNPROCESSABLE, "%s is longer than %zu characters.", key, max);
+    /* Names go into e-mail subjects and single-line places: no line breaks or controls. */
+    for (const unsigned char *p = (const unsigned char *)copy; one_line && *p; p++)
+        if (*p < 0x20 || *p == 0x7F)
+            return req_fail(r, ST_UNPROCESSABLE, "%s must be one line of text.", key);
     *out = copy;
     return ST_OK;
 }
@@ -130,9 +132,10 @@ static rstatus read_input(request *r, bool creating, community_input *in)
     rstatus st = community_http_object_body(r, false);
     if (st != ST_OK)
         return st;
-    if ((st = text_field(r, "name", creating, COMMUNITY_NAME_MAX, &in->name)) != ST_OK ||
-        (st = text_field(r, "description", false, COMMUNITY_DESCRIPTION_MAX,
-                         &in->description)) != ST_OK)
+    if ((st = community_http_text(r, "name", creating, COMMUNITY_NAME_MAX, true, &in->name)) !=
+            ST_OK ||
+        (st = community_http_text(r, "description", false, COMMUNITY_DESCRIPTION_MAX, false,
+                                  &in->description)) != ST_OK)
         return st;
     if (!creating && in->name && !*in->name)
         return req_fail(r, ST_UNPROCESSABLE, "name must not be empty.");

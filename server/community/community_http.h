@@ -61,6 +61,13 @@ rstatus community_http_fail(request *r, rstatus st, const char *err);
 rstatus community_http_query_int(request *r, const char *name, long long min, long long max,
                                  long long def, long long *out);
 
+/*
+ * A text field of at most max characters, trimmed of surrounding white space (the copy is in
+ * the arena); a required one must not be blank; one_line refuses line breaks and controls.
+ */
+rstatus community_http_text(request *r, const char *key, bool required, size_t max,
+                            bool one_line, const char **out);
+
 /* The body must be a JSON object (or absent when optional). */
 rstatus community_http_object_body(request *r, bool optional);
 

@@ -190,9 +190,10 @@ rstatus invitation_http_accept(request *r)
     rstatus st = community_http_object_body(r, true);
     if (st != ST_OK)
         return st;
-    if ((st = json_get_string(r->json, "display_name", false, COMMUNITY_NAME_MAX * 4, &name,
-                              err, sizeof err)) != ST_OK ||
-        (st = json_get_string(r->json, "password", false, PASSWORD_BYTES_MAX, &password, err,
+    if ((st = community_http_text(r, "display_name", false, COMMUNITY_NAME_MAX, true, &name)) !=
+        ST_OK)
+        return st;
+    if ((st = json_get_string(r->json, "password", false, PASSWORD_BYTES_MAX, &password, err,
                               sizeof err)) != ST_OK)
         return community_http_fail(r, st, err);
     db_conn *db;
@@ -210,9 +211,7 @@ rstatus invitation_http_accept(request *r)
         if ((st = prove_account(r, db, &inv, password)) != ST_OK)
             return st;
     } else {
-        while (name && *name == ' ')
-            name++;
-        if (!name || !*name || community_http_chars(name) > COMMUNITY_NAME_MAX)
+        if (!name || !*name)
             return req_fail(r, ST_UNPROCESSABLE, "display_name is required (1 to %d characters).",
                             COMMUNITY_NAME_MAX);
         if (!password)

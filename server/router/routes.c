@@ -37,7 +37,7 @@ const route router_routes[] = {
 
     /* community/: communities, members, join requests, invitations (handlers in community/) */
     {"GET",    "/api/communities",                                  AUTH_SESSION, 0,       0,          community_http_list},
-    {"POST",   "/api/communities",                                  AUTH_SESSION, 16 * KiB, ROUTE_JSON, community_http_create},
+    {"POST",   "/api/communities",                                  AUTH_SESSION, 32 * KiB, ROUTE_JSON, community_http_create},
     {"GET",    "/api/communities/{id}",                             AUTH_SESSION, 0,       0,          community_http_get},
     {"PATCH",  "/api/communities/{id}",                             AUTH_SESSION, 32 * KiB, ROUTE_JSON, community_http_update},
     {"GET",    "/api/communities/{id}/members",                     AUTH_SESSION, 0,       0,          member_http_list},

@@ -105,6 +105,7 @@ test('creating a community: slug from the name, the creator animates it, guests 
     [{ visibility: 'public' }, /name/],
     [{ name: '   ', visibility: 'public' }, /name/],
     [{ name: 'é'.repeat(121), visibility: 'public' }, /120 characters/],
+    [{ name: 'Deux\nlignes', visibility: 'public' }, /one line/],
     [{ name: 'x', visibility: 'public', slug: '2024' }, /slug/],
     [{ name: 'x', visibility: 'public', slug: 'Avec Espaces' }, /slug/],
     [{ name: 'x', visibility: 'public', archived: true }, /archived/],
@@ -353,6 +354,7 @@ test('invitations: e-mail, link, a new guest account, single use, and only that 
 
   const accept = (body) => request(`${srv.url}/api/invitations/${mail.token}/accept`, { method: 'POST', body });
   assert.equal((await accept({ display_name: 'Claire Partenaire' })).status, 422);
+  assert.equal((await accept({ display_name: 'Claire\r\nBcc: x', password: PASSWORD })).status, 422);
   assert.equal((await accept({ display_name: 'Claire Partenaire', password: 'court' })).status, 422);
   assert.equal((await accept({ password: PASSWORD })).status, 422);
   r = await accept({ display_name: 'Claire Partenaire', password: PASSWORD });
