@@ -431,6 +431,15 @@ test('invitations: resending replaces the link, revoking ends it, domains can be
   assert.deepEqual(statuses, ['revoked', 'revoked']);
   assert.equal(await auditCount('invitation.revoked', c.id), 1);
 
+  // An expired invitation answers like a bad link.
+  await as('alice', 'POST', url, { email: 'tardif@ehpad.example' });
+  const late = await invitationMail('tardif@ehpad.example');
+  await db.run(`UPDATE invitations SET expires_at = now() - interval '1 minute' WHERE email = 'tardif@ehpad.example'`);
+  const expired = await request(`${srv.url}/api/invitations/${late.token}`);
+  assert.equal(expired.status, 404);
+  assert.equal((await request(`${srv.url}/api/invitations/${late.token}/accept`, { method: 'POST', body: { display_name: 'Tardif', password: PASSWORD } })).text(), expired.text());
+  assert.equal((await as('alice', 'GET', url)).json().items[0].status, 'expired');
+
   // A forged or tampered link.
   const t = secondMail.token;
   const tampered = t.slice(0, 10) + (t[10] === 'A' ? 'B' : 'A') + t.slice(11);
