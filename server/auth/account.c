@@ -8,7 +8,6 @@
 #include "auth/account.h"
 #include "auth/auth_store.h"
 
-
 /* Throttle keys: "prefix" + the lowercased value (e-mail addresses compare case-insensitively). */
 static const char *throttle_key(arena *a, const char *prefix, const char *value)
 {
@@ -81,23 +80,24 @@ rstatus auth_login(db_conn *db, arena *a, const auth_settings *s, const audit_ct
                    const char *email, const char *password, long long previous_user_id,
                    long long previous_session_id, auth_login_result *out)
 {
-    const char *acct_key = throttle_key(a, "acct:", email);
+    auth_account acc = {0};
+    bool found;
+    rstatus st = auth_store_account_by_email(db, a, email, &acc, &found);
+    if (st != ST_OK)
+        return st;
+    /* An account's key is made from its stored address: the lookup ignores case the
+     * database's way (accented letters too), so spellings of one address share one key. */
+    const char *acct_key = throttle_key(a, "acct:", found ? acc.email : email);
     const char *ip_key = throttle_key(a, "ip:", ctx->ip);
     if (!acct_key || !ip_key)
         return ST_NOMEM;
 
-    rstatus st = throttle_check2(db, acct_key, ip_key, &out->retry_after);
+    st = throttle_check2(db, acct_key, ip_key, &out->retry_after);
     if (st == ST_TOO_MANY_REQUESTS) {
         /* No password check while blocked: a blocked key gives no oracle at all. */
         rstatus ast = login_failed(db, ctx, email, 0, "throttled");
         return ast != ST_OK ? ast : st;
     }
-    if (st != ST_OK)
-        return st;
-
-    auth_account acc = {0};
-    bool found;
-    st = auth_store_account_by_email(db, a, email, &acc, &found);
     if (st != ST_OK)
         return st;
     /* The same argon2id work whether or not the account exists (or has a password). */

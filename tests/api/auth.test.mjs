@@ -356,6 +356,18 @@ test('throttling: failures per account and per address answer 429 with Retry-Aft
   remember(sessionCookie(owner));
   assert.equal(await sql(`SELECT count(*) FROM auth_throttle WHERE key = 'acct:${u.email}'`), '0');
 
+  // Spellings of one address share its key, accented capitals included.
+  await sql('DELETE FROM auth_throttle');
+  const accented = await createUser();
+  const email = `élodie.${accented.id}@chu-exemple.fr`;
+  await sql(`UPDATE users SET email = ${lit(email)} WHERE id = ${accented.id}`);
+  for (let i = 0; i < 6; i++) {
+    const spelling = i % 2 ? email.toUpperCase() : email;
+    assertError(await login(spelling, `Mauvais-Essai-Accent-${i}`), 401, 'unauthenticated');
+  }
+  await sql(`DELETE FROM auth_throttle WHERE key LIKE 'ip:%'`);
+  assertError(await login(email.toUpperCase(), accented.password), 429, 'too_many_requests');
+
   // Per address: many accounts, one guess each, from one address.
   await sql('DELETE FROM auth_throttle');
   for (let i = 0; i < 6; i++) {
