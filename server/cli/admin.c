@@ -249,15 +249,7 @@ static int create_user(int argc, char **argv)
         json_decref(d);
     }
     if (st == ST_OK)
-        st = people_user_insert(s.db, &u, &id, &why);
-    if (st == ST_OK) {
-        json_t *d = json_pack("{s:s, s:s, s:s, s:s}", "email", email, "kind",
-                              guest ? "guest" : "staff", "platform_role",
-                              admin ? "admin" : "user", "via", "cli");
-        st = audit_record(s.db, &s.ctx, "user.created", "user",
-                          arena_printf(s.arena, "%lld", id), 0, d);
-        json_decref(d);
-    }
+        st = people_account_create(s.db, s.arena, &s.ctx, &u, "cli", NULL, NULL, &id, &why);
     if (st == ST_OK)
         st = db_commit(s.db);
     if (st != ST_OK) {
@@ -290,6 +282,15 @@ static const char *str(json_t *o, const char *k)
     return v ? v : "";
 }
 
+/* Prints s then spaces up to width characters (not bytes: names have accents). */
+static void column(const char *s, int width)
+{
+    int chars = 0;
+    for (const unsigned char *p = (const unsigned char *)s; *p; p++)
+        chars += (*p & 0xC0) != 0x80;
+    printf("%s%*s ", s, chars < width ? width - chars : 0, "");
+}
+
 static int list_users(int argc, char **argv)
 {
     session s = {0};
@@ -319,10 +320,13 @@ static int list_users(int argc, char **argv)
         printf("%-6s %-40s %-28s %-6s %-6s %-12s %s\n", "ID", "EMAIL", "NAME", "KIND", "ROLE",
                "STATUS", "ORGANISATION");
         json_array_foreach(list, i, u) {
-            printf("%-6lld %-40s %-28s %-6s %-6s %-12s %s\n",
-                   (long long)json_integer_value(json_object_get(u, "id")), str(u, "email"),
-                   str(u, "display_name"), str(u, "kind"), str(u, "platform_role"),
-                   str(u, "status"), str(json_object_get(u, "organisation"), "name"));
+            printf("%-6lld ", (long long)json_integer_value(json_object_get(u, "id")));
+            column(str(u, "email"), 40);
+            column(str(u, "display_name"), 28);
+            column(str(u, "kind"), 6);
+            column(str(u, "platform_role"), 6);
+            column(str(u, "status"), 12);
+            printf("%s\n", str(json_object_get(u, "organisation"), "name"));
         }
         json_decref(list);
     }

@@ -81,16 +81,6 @@ rstatus people_admin_user_list(request *r)
     return people_reply_json_text(r, 200, json);
 }
 
-static rstatus audit_user(request *r, db_conn *db, const char *action, long long id,
-                          json_t *detail)
-{
-    audit_ctx ctx = audit_ctx_of(r);
-    const char *oid = arena_printf(r->arena, "%lld", id);
-    rstatus st = oid ? audit_record(db, &ctx, action, "user", oid, 0, detail) : ST_NOMEM;
-    json_decref(detail);
-    return st;
-}
-
 rstatus people_admin_user_create(request *r)
 {
     static const char *const keys[] = {"email", "display_name", "organisation_id", "job_title",
@@ -142,17 +132,11 @@ rstatus people_admin_user_create(request *r)
     db_conn *db;
     if ((st = req_db(r, &db)) != ST_OK || (st = db_begin(db)) != ST_OK)
         return st;
+    audit_ctx ctx = audit_ctx_of(r);
     long long id = 0;
     const char *why = NULL, *json = NULL;
-    st = people_user_insert(db, &u, &id, &why);
-    if (st == ST_OK && !password)
-        st = people_account_email(db, r->arena, people_link_origin(r), id, u.email,
-                                  u.display_name, r->who->display_name);
-    if (st == ST_OK)
-        st = audit_user(r, db, "user.created", id,
-                        json_pack("{s:s, s:s, s:s, s:I, s:b}", "email", u.email, "kind", "staff",
-                                  "platform_role", role, "organisation_id",
-                                  (json_int_t)u.organisation, "invitation_sent", !password));
+    st = people_account_create(db, r->arena, &ctx, &u, "api", people_link_origin(r),
+                               r->who->display_name, &id, &why);
     if (st == ST_OK)
         st = people_admin_user_json(db, r->arena, id, &json);
     if (st == ST_OK)
@@ -162,22 +146,6 @@ rstatus people_admin_user_create(request *r)
         return why ? req_fail(r, st, "%s", why) : st;
     }
     return people_reply_json_text(r, 201, json);
-}
-
-/* Adds {"from":…, "to":…} under name to changes when the value changes. */
-static void note_change(json_t *changes, const char *name, json_t *from, json_t *to)
-{
-    if (json_equal(from, to)) {
-        json_decref(from);
-        json_decref(to);
-        return;
-    }
-    json_object_set_new(changes, name, json_pack("{s:o, s:o}", "from", from, "to", to));
-}
-
-static json_t *org_value(long long org)
-{
-    return org ? json_integer(org) : json_null();
 }
 
 rstatus people_admin_user_update(request *r)
@@ -214,47 +182,14 @@ rstatus people_admin_user_update(request *r)
         return st;
     if (!status && !role && org < 0)
         return req_fail(r, ST_UNPROCESSABLE, "Send status, platform_role or organisation_id.");
-    /* An administrator cannot lock themself out: someone else must do it. */
-    if (id == r->who->user_id && status && strcmp(status, "active") != 0)
-        return req_fail(r, ST_CONFLICT, "You cannot suspend or deactivate your own account.");
-    if (id == r->who->user_id && role && strcmp(role, "admin") != 0)
-        return req_fail(r, ST_CONFLICT, "You cannot remove your own administrator role.");
 
     db_conn *db;
     if ((st = req_db(r, &db)) != ST_OK || (st = db_begin(db)) != ST_OK)
         return st;
-    people_account cur;
+    audit_ctx ctx = audit_ctx_of(r);
+    people_account_change change = {.status = status, .role = role, .organisation = org};
     const char *why = NULL, *json = NULL;
-    long long sessions = 0, tokens = 0;
-    st = people_account_lock(db, id, &cur);
-    if (st == ST_OK && !cur.found) {
-        why = no_account;
-        st = ST_NOT_FOUND;
-    }
-    if (st == ST_OK && cur.is_guest && org > 0) {
-        why = "An external partner belongs to no organisation.";
-        st = ST_UNPROCESSABLE;
-    }
-    if (st == ST_OK)
-        st = people_account_update(db, id, status, role, org, &why);
-    bool leaving = status && strcmp(status, "active") != 0 && !strcmp(cur.status, "active");
-    if (st == ST_OK && leaving)
-        st = people_account_revoke_all(db, id, &sessions, &tokens);
-    if (st == ST_OK) {
-        json_t *changes = json_object();
-        if (status)
-            note_change(changes, "status", json_string(cur.status), json_string(status));
-        if (role)
-            note_change(changes, "platform_role", json_string(cur.role), json_string(role));
-        if (org >= 0)
-            note_change(changes, "organisation_id", org_value(cur.organisation), org_value(org));
-        if (json_object_size(changes) > 0)
-            st = audit_user(r, db, "user.updated", id,
-                            json_pack("{s:o, s:I, s:I}", "changes", changes, "sessions_revoked",
-                                      (json_int_t)sessions, "tokens_revoked", (json_int_t)tokens));
-        else
-            json_decref(changes);
-    }
+    st = people_account_apply(db, r->arena, &ctx, id, &change, &why);
     if (st == ST_OK)
         st = people_admin_user_json(db, r->arena, id, &json);
     if (st == ST_OK)

@@ -1,4 +1,4 @@
-/* people.c - small pure helpers of the people module: image sniffing, text checks, search words. */
+/* people.c - helpers of the people module: image sniffing, text checks, search words, body fields. */
 #include <string.h>
 
 #include "app.h"

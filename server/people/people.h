@@ -58,7 +58,7 @@ rstatus people_admin_settings_put(request *r);  /* PUT   /api/admin/settings */
                        o ".id AND org_u.status = 'active' AND "                              \
                        ACL_SQL_USER_VISIBLE("org_u", viewer) ")") ")"
 
-/* ---- pure helpers (people.c), unit-tested --------------------------------------------- */
+/* ---- helpers (people.c; the pure ones unit-tested in tests/unit/test_people.c) --------- */
 
 /*
  * The media type that data's magic bytes announce among image/png, image/jpeg,
@@ -213,6 +213,32 @@ rstatus people_user_insert(db_conn *db, const people_new_user *u, long long *id,
 rstatus people_account_email(db_conn *db, arena *a, const char *origin, long long user,
                              const char *email, const char *display_name,
                              const char *created_by);
+
+/*
+ * Creates an account in the caller's transaction and audits "user.created" (detail:
+ * kind, role, organisation, via: "api" or "cli"). Without a password hash and with an
+ * origin, also queues the "account_created" e-mail whose link lets the person choose a
+ * password (created_by: who is named in it). ST_CONFLICT, ST_UNPROCESSABLE with *why.
+ */
+rstatus people_account_create(db_conn *db, arena *a, const audit_ctx *ctx,
+                              const people_new_user *u, const char *via, const char *origin,
+                              const char *created_by, long long *id, const char **why);
+
+typedef struct people_account_change {
+    const char *status;         /* active|suspended|deactivated; NULL = unchanged */
+    const char *role;           /* user|admin; NULL = unchanged */
+    long long organisation;     /* -1 = unchanged, 0 = none */
+} people_account_change;
+
+/*
+ * Applies an administrator's change to account id in the caller's transaction. Leaving
+ * "active" revokes every session and API token of the account. Audits "user.updated"
+ * with the changes (nothing when nothing changed). ctx->actor_id may not suspend,
+ * deactivate or demote themself (ST_CONFLICT). ST_NOT_FOUND, ST_UNPROCESSABLE, all
+ * with *why.
+ */
+rstatus people_account_apply(db_conn *db, arena *a, const audit_ctx *ctx, long long id,
+                             const people_account_change *c, const char **why);
 
 /* The current values admin changes start from (locked FOR UPDATE: call in a transaction). */
 typedef struct people_account {
