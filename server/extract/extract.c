@@ -16,7 +16,7 @@ void extract_limits_default(extract_limits *lim)
 {
     lim->max_output = 10u * 1024 * 1024;
     lim->max_expanded = 256ull * 1024 * 1024;
-    lim->max_ratio = 200;
+    lim->max_ratio = 400;
     lim->max_entries = 10000;
     lim->max_parts = 2000;
     lim->timeout_seconds = 30;

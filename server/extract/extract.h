@@ -16,7 +16,7 @@
 typedef struct extract_limits {
     size_t max_output;                  /* bytes of UTF-8 text kept (10 MiB) */
     unsigned long long max_expanded;    /* ZIP containers: bytes decompressed in all (256 MiB) */
-    unsigned max_ratio;                 /* ZIP containers: per-entry expansion ratio (200) */
+    unsigned max_ratio;                 /* ZIP containers: per-entry expansion ratio (400) */
     unsigned max_entries;               /* ZIP containers: entries (10 000) */
     unsigned max_parts;                 /* slides or sheets read (2 000) */
     unsigned timeout_seconds;           /* pdftotext wall clock (30 s) */

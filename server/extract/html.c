@@ -126,8 +126,10 @@ static void tag_done(html_strip *h)
         h->state = S_RAW;
         return;
     }
-    if (strcmp(h->tag, "td") == 0 || strcmp(h->tag, "th") == 0)
-        textsink_sep(h->sink, '\t');
+    if (strcmp(h->tag, "td") == 0 || strcmp(h->tag, "th") == 0) {
+        if (!h->closing)    /* between cells, not after the last */
+            textsink_sep(h->sink, '\t');
+    }
     else if (in_list(block_elements, h->tag) || strcmp(h->tag, "title") == 0)
         textsink_sep(h->sink, '\n');
     else if (strcmp(h->tag, "img") == 0 || strcmp(h->tag, "input") == 0)
@@ -264,7 +266,7 @@ void html_strip_feed(html_strip *h, const char *data, size_t len)
             if (c == '-' && h->bang < 2) {
                 if (++h->bang == 2) {
                     h->state = S_COMMENT;
-                    h->dashes = 0;
+                    h->dashes = 2;  /* "<!-->" and "<!--->" end at once, as in browsers */
                 }
                 i++;
                 continue;

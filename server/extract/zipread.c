@@ -300,8 +300,9 @@ rstatus zipread_read(zipread *z, unsigned i, zipread_data_fn fn, void *ctx, cons
         unzCloseCurrentFile(z->uf);
         return ST_NOMEM;
     }
-    unsigned long long mine = 0;
-    unsigned long long packed = fi.compressed_size ? fi.compressed_size : 1;
+    /* The ratio is judged against the compressed bytes consumed so far (minizip
+     * reads ahead 16 KiB at most), not the declared sizes, which lie in bombs. */
+    unsigned long long mine = 0, start = unzGetCurrentFileZStreamPos64(z->uf);
     rstatus st = ST_OK;
     bool stopped = false;
     for (;;) {
@@ -320,6 +321,8 @@ rstatus zipread_read(zipread *z, unsigned i, zipread_data_fn fn, void *ctx, cons
             st = ST_UNPROCESSABLE;
             break;
         }
+        unsigned long long now = unzGetCurrentFileZStreamPos64(z->uf);
+        unsigned long long packed = now > start ? now - start : 1;
         if (mine > RATIO_FLOOR && mine / packed > z->lim.max_ratio) {
             *why = "A part of the archive expands too much (possible zip bomb).";
             st = ST_UNPROCESSABLE;
