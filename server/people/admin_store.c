@@ -2,8 +2,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
+#include "auth/account.h"
 #include "auth/auth.h"
 #include "people/people.h"
 #include "people/people_sql.h"
@@ -123,9 +123,8 @@ rstatus people_account_email(db_conn *db, arena *a, const char *origin, long lon
                              const char *email, const char *display_name,
                              const char *created_by)
 {
-    unsigned char nonce[16];
-    const char *token = auth_signed_make(a, "pwreset", user, (long long)time(NULL) + 7 * 86400,
-                                         nonce);
+    /* A "welcome" link: seven days, confirmed by POST /api/password-reset/confirm. */
+    const char *token = auth_link_token_make(a, AUTH_PURPOSE_WELCOME, user);
     if (!token)
         return ST_NOMEM;
     const char *body = arena_printf(a,

@@ -208,7 +208,7 @@ rstatus people_user_insert(db_conn *db, const people_new_user *u, long long *id,
 
 /*
  * Queues the "account_created" e-mail: a link ORIGIN/mot-de-passe/TOKEN where
- * TOKEN is a signed "pwreset" token for the user, valid 7 days.
+ * TOKEN is a signed "welcome" link token for the user (auth/account.h), valid 7 days.
  */
 rstatus people_account_email(db_conn *db, arena *a, const char *origin, long long user,
                              const char *email, const char *display_name,
