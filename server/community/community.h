@@ -174,6 +174,7 @@ typedef struct invitation_info {
     const char *email;
     enum acl_role role;
     long long account_id;           /* an account with that address, 0 = none */
+    const char *account_email;      /* its address as stored (NULL when none) */
     bool account_active;
     bool account_is_guest;
     const char *account_password_hash;  /* NULL when the account has none */

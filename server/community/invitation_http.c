@@ -134,7 +134,8 @@ rstatus invitation_http_show(request *r)
     return reply_json(r, 200, view);
 }
 
-/* The throttle key the sign-in form uses for this account: one budget for both doors. */
+/* The throttle key the sign-in form uses for this account (its stored address, lowercased):
+ * one budget for both doors. */
 static const char *account_key(request *r, const char *email)
 {
     char *k = arena_printf(r->arena, "acct:%s", email);
@@ -159,7 +160,7 @@ static rstatus prove_account(request *r, db_conn *db, const invitation_info *inv
         return req_fail(r, ST_UNAUTHENTICATED, "An account exists for this address: sign in (or "
                                                "give its password) to accept.");
     }
-    const char *key = account_key(r, inv->email);
+    const char *key = account_key(r, inv->account_email);
     int retry = 0;
     rstatus st;
     if (!key)

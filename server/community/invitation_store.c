@@ -218,7 +218,7 @@ rstatus invitation_revoke(db_conn *db, const audit_ctx *ctx, long long community
 
 static const char sql_open[] =
     "SELECT i.id, i.community_id, i.email, i.role, u.id, u.status = 'active', u.kind = 'guest',"
-    "       u.password_hash,"
+    "       u.password_hash, u.email,"
     "       json_build_object("
     "         'community', json_build_object('id', c.id, 'slug', c.slug, 'name', c.name,"
     "                                        'description', c.description,"
@@ -261,13 +261,14 @@ rstatus invitation_open(db_conn *db, arena *a, const char *token, invitation_inf
         out->account_is_guest = PQgetvalue(res, 0, 6)[0] == 't';
         if (!PQgetisnull(res, 0, 7))
             out->account_password_hash = arena_strdup(a, PQgetvalue(res, 0, 7));
+        out->account_email = arena_strdup(a, PQgetvalue(res, 0, 8));
     }
     if (view) {
         json_error_t je;
-        *view = json_loads(PQgetvalue(res, 0, 8), 0, &je);
+        *view = json_loads(PQgetvalue(res, 0, 9), 0, &je);
     }
     PQclear(res);
-    if (!out->email || (view && !*view))
+    if (!out->email || (out->account_id && !out->account_email) || (view && !*view))
         return ST_NOMEM;
     return ST_OK;
 }

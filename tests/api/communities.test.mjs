@@ -402,6 +402,20 @@ test('invitations: e-mail, link, a new guest account, single use, and only that 
   assert.equal(r.json().role, 'member', 'staff join as members');
   assert.equal((await as('bob', 'GET', `/api/communities/${secret.id}`)).json().my_role, 'member');
 
+  // Guessing an account's password through an invitation spends the sign-in budget.
+  await as('alice', 'POST', `/api/communities/${secret.id}/invitations`, { email: people.carole.email.toUpperCase() });
+  const caroleMail = await invitationMail(people.carole.email);
+  let blocked = null;
+  for (let i = 0; i < 30 && !blocked; i++) {
+    const g = await request(`${srv.url}/api/invitations/${caroleMail.token}/accept`, { method: 'POST', body: { password: `devine ${i} ${PASSWORD}` } });
+    if (g.status === 429) blocked = g;
+    else assert.equal(g.status, 401, g.text());
+  }
+  assert.ok(blocked, 'wrong passwords end in 429');
+  assert.ok(Number(blocked.headers['retry-after']) > 0);
+  const login = await request(`${srv.url}/api/session`, { method: 'POST', body: { email: people.carole.email, password: PASSWORD } });
+  assert.equal(login.status, 429, 'the same budget as the sign-in form');
+
   // An address that is already a member.
   assert.equal((await as('alice', 'POST', `/api/communities/${secret.id}/invitations`, { email: address })).status, 409);
   for (const body of [{ email: 'pas-une-adresse' }, { email: 'a@b' }, { email: 'x@y.example', role: 'animator' }, {}]) {
