@@ -135,3 +135,68 @@ export function focused(page) {
     return el ? { tag: el.tagName.toLowerCase(), id: el.id, text: el.textContent.trim(), className: el.getAttribute('class') ?? '' } : null;
   });
 }
+
+/* ---- people and data for the journeys ------------------------------------------------------ */
+
+/**
+ * Creates an account with the real CLI, as an administrator would:
+ * `relais admin create-user --email E --name N [--org O --org-kind K] [--job-title J] [--admin|--guest] --password-stdin`.
+ * Resolves to { id, email, name, password }.
+ */
+export async function createUser(app, { email, name, password, org, orgKind, jobTitle, admin = false, guest = false }) {
+  const args = ['admin', 'create-user', '--email', email, '--name', name, '--password-stdin'];
+  if (org) args.push('--org', org, '--org-kind', orgKind ?? 'other');
+  if (jobTitle) args.push('--job-title', jobTitle);
+  if (admin) args.push('--admin');
+  if (guest) args.push('--guest');
+  const { spawn } = await import('node:child_process');
+  const out = await new Promise((resolve, reject) => {
+    const proc = spawn(process.env.RELAIS_BIN, args, { env: { ...process.env, ...app.env }, stdio: ['pipe', 'pipe', 'pipe'] });
+    let text = '';
+    proc.stdout.on('data', (c) => { text += c; });
+    proc.stderr.on('data', (c) => { text += c; });
+    proc.on('error', reject);
+    proc.on('exit', (code) => (code === 0 ? resolve(text) : reject(new Error(`relais ${args.join(' ')} exited ${code}: ${text}`))));
+    proc.stdin.end(`${password}\n`);
+  });
+  const id = Number(/account (\d+)/.exec(out)?.[1]);
+  if (!id) throw new Error(`no account id in: ${out}`);
+  return { id, email, name, password };
+}
+
+/** One SQL statement against the app's database (harness psql); resolves to its unaligned output. */
+export async function sql(app, statement) {
+  const { psql } = await import('../lib/harness.mjs');
+  return psql(app.databaseUrl, statement);
+}
+
+/**
+ * A signed-in API client for setting up a journey's world without the browser:
+ * call(method, path, body) → { status, json }. Carries the cookie, the CSRF token and the Origin.
+ */
+export async function apiAs(app, { email, password }) {
+  const { request } = await import('../lib/harness.mjs');
+  const login = await request(`${app.url}/api/session`, { method: 'POST', body: { email, password }, headers: { Origin: app.url } });
+  if (login.status !== 200) throw new Error(`login of ${email}: ${login.status} ${login.text()}`);
+  const setCookie = [].concat(login.headers['set-cookie'] ?? []);
+  const cookie = setCookie.map((c) => c.split(';')[0]).join('; ');
+  const csrf = login.json().csrf_token;
+  return {
+    user: login.json().user,
+    async call(method, path, body) {
+      const res = await request(`${app.url}${path}`, { method, body, headers: { Cookie: cookie, 'X-CSRF-Token': csrf, Origin: app.url } });
+      const text = res.text();
+      return { status: res.status, json: text ? JSON.parse(text) : null };
+    },
+  };
+}
+
+/** Signs in through the login page (the journeys' usual first step) and waits for the next page. */
+export async function signInThroughPage(page, base, { email, password }, pathname = '/connexion') {
+  await visit(page, base, pathname);
+  await page.getByLabel('Adresse électronique').fill(email);
+  await page.getByLabel('Mot de passe', { exact: true }).fill(password);
+  await page.getByRole('button', { name: 'Se connecter', exact: true }).click();
+  await page.waitForURL((url) => !url.pathname.startsWith('/connexion'));
+  await waitForPage(page);
+}

@@ -68,7 +68,13 @@ function setupLanguageSwitch() {
 function drawAccount() {
   const user = currentUser();
   setAdmin(isAdmin());
-  renderUserMenu(document.getElementById('user-slot'), user, {
+  const slot = document.getElementById('user-slot');
+  // On the login page itself a "Se connecter" link would only point at the page in view.
+  if (!user && location.pathname === '/connexion') {
+    slot.replaceChildren();
+    return;
+  }
+  renderUserMenu(slot, user, {
     admin: isAdmin(),
     loginHref: loginUrl(),
     onSignOut: async () => {

@@ -1,4 +1,4 @@
-// Words for the server's enumerations (organisation kinds, visibilities, roles, account statuses), written out key by key so the catalogue check sees them.
+// Words for the server's enumerations (organisation kinds, visibilities, roles, account statuses), written out key by key so the catalogue check sees them; and a short name for a browser.
 import { t } from './i18n.js';
 
 export function orgKindLabel(kind) {
@@ -62,4 +62,14 @@ export function invitationStatusLabel(status) {
     case 'expired': return t('invitations.status.expired');
     default: return t('invitations.status.revoked');
   }
+}
+
+/** "Firefox · Windows" from a User-Agent header, or null when nothing is recognised. */
+export function describeAgent(agent) {
+  if (!agent) return null;
+  const browser = [[/Edg\//, 'Edge'], [/OPR\//, 'Opera'], [/Firefox\//, 'Firefox'], [/Chrom(e|ium)\//, 'Chrome'], [/Safari\//, 'Safari'], [/curl\//, 'curl']]
+    .find(([re]) => re.test(agent))?.[1];
+  const system = [[/Android/, 'Android'], [/iPhone|iPad|iOS/, 'iOS'], [/Windows/, 'Windows'], [/Mac OS X|Macintosh/, 'macOS'], [/CrOS/, 'ChromeOS'], [/Linux/, 'Linux']]
+    .find(([re]) => re.test(agent))?.[1];
+  return [browser, system].filter(Boolean).join(' · ') || null;
 }

@@ -10,6 +10,7 @@ import { icon } from '../ui/icons.js';
 import { loadingState, emptyState } from '../ui/states.js';
 import { onSubmit } from '../ui/submit.js';
 import { adminHeader } from './admin-tabs.js';
+import { describeAgent } from '../labels.js';
 
 const PAGE_SIZE = 100;
 // Proposed in the action field; prefixes work too ("membership" finds membership.added, …).
@@ -26,10 +27,10 @@ export function render(ctx) {
     const datalist = h('datalist', { id: 'audit-actions' }, COMMON_ACTIONS.map((a) => h('option', { value: a })));
 
     const form = h('form', { class: 'toolbar toolbar--wrap', 'aria-label': t('admin.audit.filters') },
-      field({ label: t('admin.audit.actor'), name: 'actor', hint: t('admin.audit.actor_hint'), attrs: { autocomplete: 'off', maxlength: 254, value: filters.actor } }),
-      field({ label: t('admin.audit.action'), name: 'action', hint: t('admin.audit.action_hint'), attrs: { autocomplete: 'off', maxlength: 64, list: 'audit-actions', value: filters.action } }),
-      field({ label: t('admin.audit.from'), name: 'from', type: 'date', attrs: { value: filters.from } }),
-      field({ label: t('admin.audit.to'), name: 'to', type: 'date', attrs: { value: filters.to } }),
+      field({ label: t('admin.audit.actor'), name: 'actor', markOptional: false, hint: t('admin.audit.actor_hint'), attrs: { autocomplete: 'off', maxlength: 254, value: filters.actor } }),
+      field({ label: t('admin.audit.action'), name: 'action', markOptional: false, hint: t('admin.audit.action_hint'), attrs: { autocomplete: 'off', maxlength: 64, list: 'audit-actions', value: filters.action } }),
+      field({ label: t('admin.audit.from'), name: 'from', markOptional: false, type: 'date', attrs: { value: filters.from } }),
+      field({ label: t('admin.audit.to'), name: 'to', markOptional: false, type: 'date', attrs: { value: filters.to } }),
       datalist,
       h('div', { class: 'toolbar__actions' },
         button({ label: t('admin.audit.apply'), type: 'submit', variant: 'primary', icon: 'search' }),
@@ -112,10 +113,14 @@ async function load(filters, results, status, signal) {
 function eventRow(e) {
   const object = [e.object_type, e.object_id].filter(Boolean).join(' #');
   const detail = e.detail && Object.keys(e.detail).length ? JSON.stringify(e.detail) : '';
+  // One wrapper per cell: on a phone each cell is a two-column grid (its column name, then this).
+  const cell = (label, ...content) => h('td', { 'data-label': label }, h('div', { class: 'data-table__value' }, ...content));
+  const at = cell(t('admin.audit.col.at'), h('time', { datetime: e.at }, formatDateTime(new Date(e.at), { dateStyle: 'short', timeStyle: 'medium' })));
+  at.tabIndex = -1; // "load more" moves focus to the first new row
   return h('tr', {},
-    h('td', { 'data-label': t('admin.audit.col.at'), tabindex: '-1' }, h('time', { datetime: e.at }, formatDateTime(new Date(e.at), { dateStyle: 'short', timeStyle: 'medium' }))),
-    h('td', { 'data-label': t('admin.audit.col.actor') }, e.actor_email ?? (e.actor_id ? `#${e.actor_id}` : t('admin.audit.anonymous'))),
-    h('td', { 'data-label': t('admin.audit.col.action') }, h('code', { class: 'audit-action' }, e.action), detail ? h('span', { class: 'audit-detail' }, detail) : null),
-    h('td', { 'data-label': t('admin.audit.col.object') }, object || '—', e.community_id ? h('span', { class: 'audit-detail' }, t('admin.audit.community', { id: e.community_id })) : null),
-    h('td', { 'data-label': t('admin.audit.col.origin') }, e.ip ?? '—', e.user_agent ? h('span', { class: 'audit-detail audit-agent' }, e.user_agent) : null));
+    at,
+    cell(t('admin.audit.col.actor'), e.actor_email ?? (e.actor_id ? `#${e.actor_id}` : t('admin.audit.anonymous'))),
+    cell(t('admin.audit.col.action'), h('code', { class: 'audit-action' }, e.action), detail ? h('span', { class: 'audit-detail' }, detail) : null),
+    cell(t('admin.audit.col.object'), object || '—', e.community_id ? h('span', { class: 'audit-detail' }, t('admin.audit.community', { id: e.community_id })) : null),
+    cell(t('admin.audit.col.origin'), e.ip ?? '—', e.user_agent ? h('span', { class: 'audit-detail audit-agent', title: e.user_agent }, describeAgent(e.user_agent) ?? e.user_agent) : null));
 }

@@ -52,7 +52,7 @@ function row(o, reload) {
   const form = h('form', { class: 'form account-edit', id, hidden: true, 'aria-label': t('admin.orgs.edit_named', { name: o.name }) },
     h('div', { class: 'form-grid' },
       field({ label: t('admin.orgs.name'), name: 'name', required: true, attrs: { maxlength: 200, value: o.name } }),
-      field({ label: t('admin.orgs.kind'), name: 'kind', control: 'select', options: kindOptions() })),
+      field({ label: t('admin.orgs.kind'), name: 'kind', control: 'select', markOptional: false, options: kindOptions() })),
     h('div', { class: 'cluster' }, button({ label: t('admin.orgs.save'), type: 'submit', variant: 'primary', size: 'sm', icon: 'check' })));
   form.querySelector('[name="kind"]').value = o.kind;
   toggle.addEventListener('click', () => {
@@ -83,7 +83,7 @@ function createSection(reload) {
   const form = h('form', { class: 'form form--inline', 'aria-labelledby': 'admin-orgs-new' },
     h('div', { class: 'form-grid' },
       field({ label: t('admin.orgs.name'), name: 'name', required: true, hint: t('admin.orgs.name_hint'), attrs: { maxlength: 200, autocomplete: 'off' } }),
-      field({ label: t('admin.orgs.kind'), name: 'kind', control: 'select', options: kindOptions() })),
+      field({ label: t('admin.orgs.kind'), name: 'kind', control: 'select', markOptional: false, options: kindOptions() })),
     h('div', { class: 'cluster' }, button({ label: t('admin.orgs.create'), type: 'submit', variant: 'primary', icon: 'plus' })));
   onSubmit(form, async (values) => {
     if (!values.name) throw new Invalid({ name: t('error.required') });

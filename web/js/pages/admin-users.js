@@ -24,11 +24,11 @@ export function render(ctx) {
     const state = { q: '', status: '', page: 1, orgs: [] };
     const results = h('div', {}, loadingState({ label: t('admin.users.loading'), lines: 6 }));
     const status = h('p', { class: 'results-status', role: 'status' });
-    const search = field({ label: t('admin.users.search'), name: 'q', type: 'search', hint: t('admin.users.search_hint'), attrs: { autocomplete: 'off', maxlength: 200 } });
+    const search = field({ label: t('admin.users.search'), name: 'q', type: 'search', markOptional: false, hint: t('admin.users.search_hint'), attrs: { autocomplete: 'off', maxlength: 200 } });
     const statusFilter = field({
       label: t('admin.users.status_filter'),
       name: 'status',
-      control: 'select',
+      control: 'select', markOptional: false,
       options: [{ value: '', label: t('admin.users.status_any') }, ...['active', 'suspended', 'deactivated'].map((s) => ({ value: s, label: statusLabel(s) }))],
     });
     const toolbar = h('form', { class: 'toolbar', role: 'search', 'aria-label': t('admin.users.search') }, search, statusFilter);
@@ -92,9 +92,9 @@ async function load(state, results, status, signal, reload) {
     return;
   }
   const pages = Math.max(1, Math.ceil(page.total / PAGE_SIZE));
-  results.replaceChildren(
+  results.replaceChildren(...[
     h('ul', { class: 'list account-list' }, page.items.map((u) => accountRow(u, state.orgs, reload))),
-    pages > 1 ? pager({ page: state.page, pages, label: t('admin.users.pages'), onPage: (n) => { state.page = n; reload(); } }) : null);
+    pages > 1 ? pager({ page: state.page, pages, label: t('admin.users.pages'), onPage: (n) => { state.page = n; reload(); } }) : null].filter(Boolean));
 }
 
 function accountRow(u, orgs, reload) {
@@ -129,9 +129,9 @@ function accountRow(u, orgs, reload) {
 function editForm(u, orgs, self, id, reload) {
   const form = h('form', { class: 'account-edit form', id, 'aria-label': t('admin.users.edit_named', { name: u.display_name }) },
     h('div', { class: 'form-grid' },
-      field({ label: t('admin.users.status'), name: 'status', control: 'select', hint: self ? t('admin.users.self_hint') : t('admin.users.status_hint'), options: ['active', 'suspended', 'deactivated'].map((s) => ({ value: s, label: statusLabel(s) })), attrs: { disabled: self } }),
-      field({ label: t('admin.users.role'), name: 'platform_role', control: 'select', options: [{ value: 'user', label: t('admin.users.role_user') }, { value: 'admin', label: t('admin.users.role_admin') }], attrs: { disabled: self } }),
-      u.kind === 'guest' ? null : field({ label: t('admin.users.organisation'), name: 'organisation_id', control: 'select' })),
+      field({ label: t('admin.users.status'), name: 'status', control: 'select', markOptional: false, hint: self ? t('admin.users.self_hint') : t('admin.users.status_hint'), options: ['active', 'suspended', 'deactivated'].map((s) => ({ value: s, label: statusLabel(s) })), attrs: { disabled: self } }),
+      field({ label: t('admin.users.role'), name: 'platform_role', control: 'select', markOptional: false, options: [{ value: 'user', label: t('admin.users.role_user') }, { value: 'admin', label: t('admin.users.role_admin') }], attrs: { disabled: self } }),
+      u.kind === 'guest' ? null : field({ label: t('admin.users.organisation'), name: 'organisation_id', control: 'select', markOptional: false })),
     h('div', { class: 'cluster' }, button({ label: t('admin.users.save'), type: 'submit', variant: 'primary', icon: 'check', size: 'sm' })));
   form.querySelector('[name="status"]').value = u.status;
   form.querySelector('[name="platform_role"]').value = u.platform_role;
@@ -163,7 +163,7 @@ function createSection(state, reload) {
     field({ label: t('admin.users.display_name'), name: 'display_name', required: true, attrs: { autocomplete: 'off', maxlength: 120 } }),
     field({ label: t('admin.users.organisation'), name: 'organisation_id', control: 'select', required: true }),
     field({ label: t('admin.users.job_title'), name: 'job_title', attrs: { maxlength: 120 } }),
-    field({ label: t('admin.users.role'), name: 'platform_role', control: 'select', options: [{ value: 'user', label: t('admin.users.role_user') }, { value: 'admin', label: t('admin.users.role_admin') }] }),
+    field({ label: t('admin.users.role'), name: 'platform_role', control: 'select', markOptional: false, options: [{ value: 'user', label: t('admin.users.role_user') }, { value: 'admin', label: t('admin.users.role_admin') }] }),
     passwordField({ label: t('admin.users.password'), name: 'password', autocomplete: 'new-password', required: false, hint: t('admin.users.password_hint', { min: PASSWORD_MIN }) }),
     h('div', { class: 'cluster' },
       button({ label: t('admin.users.create_submit'), type: 'submit', variant: 'primary', icon: 'check' }),

@@ -84,7 +84,7 @@ function discoverSection(signal) {
   const region = h('div', {}, loadingState({ label: t('communities.loading'), lines: 3 }));
   const more = button({ label: t('communities.more'), variant: 'secondary', icon: 'plus' });
   const status = h('p', { class: 'results-status', role: 'status' });
-  const search = field({ label: t('communities.search'), name: 'q', type: 'search', attrs: { autocomplete: 'off', maxlength: 200 } });
+  const search = field({ label: t('communities.search'), name: 'q', type: 'search', markOptional: false, attrs: { autocomplete: 'off', maxlength: 200 } });
   const state = { q: '', offset: 0, shown: 0, controller: null };
   let timer = null;
 
@@ -206,7 +206,7 @@ function createForm() {
       type: 'radio',
       options: ['public', 'restricted', 'secret'].map((v) => ({
         value: v,
-        label: `${visibilityLabel(v)} — ${visibilityHelp(v)}`,
+        label: [h('strong', {}, visibilityLabel(v)), h('span', { class: 'choice__help' }, visibilityHelp(v))],
         checked: v === 'public',
       })),
     }),

@@ -19,6 +19,8 @@ import { visibilityLabel, visibilityHelp, roleLabel, invitationStatusLabel } fro
 import { loadCommunity, memberRow } from './community.js';
 import { render as renderNotFound } from './notfound.js';
 
+const MEMBERS_PAGE_MAX = 200; // the server's largest page
+
 const TABS = {
   '': { title: () => t('manage.tab.settings'), icon: 'settings', build: settingsTab },
   membres: { title: () => t('manage.tab.members'), icon: 'users', build: membersTab },
@@ -71,7 +73,7 @@ function settingsTab(c) {
       legend: t('communities.new.visibility'),
       name: 'visibility',
       type: 'radio',
-      options: ['public', 'restricted', 'secret'].map((v) => ({ value: v, label: `${visibilityLabel(v)} — ${visibilityHelp(v)}`, checked: v === c.visibility })),
+      options: ['public', 'restricted', 'secret'].map((v) => ({ value: v, label: [h('strong', {}, visibilityLabel(v)), h('span', { class: 'choice__help' }, visibilityHelp(v))], checked: v === c.visibility })),
     }),
     h('div', { class: 'cluster' }, button({ label: t('manage.save'), type: 'submit', variant: 'primary', icon: 'check', disabled: !c.can.edit })));
   form.querySelector('[name="description"]').value = c.description ?? '';
@@ -144,16 +146,30 @@ function membersTab(c, signal) {
       list));
 }
 
+/** Every member, page by page (the animators' screen needs them all, e.g. to count animators). */
+async function fetchAllMembers(c, signal) {
+  const items = [];
+  for (let offset = 0; ;) {
+    const page = await api.get(`/api/communities/${c.id}/members?limit=${MEMBERS_PAGE_MAX}&offset=${offset}`, { signal });
+    items.push(...page.items);
+    offset += page.items.length;
+    if (!page.items.length || offset >= page.total) return items;
+  }
+}
+
 async function loadMembers(c, region, signal) {
-  let data;
+  const data = {};
   try {
-    data = await api.get(`/api/communities/${c.id}/members?limit=500`, { signal });
+    data.items = await fetchAllMembers(c, signal);
   } catch (err) {
     if (!isAbort(err)) reportError(err);
     return;
   }
   const animators = data.items.filter((m) => m.role === 'animator').length;
-  region.replaceChildren(h('ul', { class: 'list member-list' }, data.items.map((m) => {
+  const lone = c.can.manage_members && animators <= 1
+    ? h('p', { class: 'field__hint member-list__note' }, t('manage.lone_animator'))
+    : null;
+  region.replaceChildren(...[lone, h('ul', { class: 'list member-list' }, data.items.map((m) => {
     const self = m.user_id === currentUser()?.id;
     if (!c.can.manage_members) return memberRow(m);
     const select = roleSelect(m.role, m.kind === 'guest', t('manage.role_of', { name: m.display_name }), m.role === 'animator' && animators <= 1);
@@ -190,12 +206,12 @@ async function loadMembers(c, region, signal) {
       },
     });
     return memberRow(m, h('span', { class: 'member-row__controls' }, select, remove));
-  })));
+  }))].filter(Boolean));
 }
 
 function addMemberBlock(c, reload, signal) {
   const results = h('div', { class: 'picker__results' });
-  const search = field({ label: t('manage.add_search'), name: 'q', type: 'search', hint: t('manage.add_hint'), attrs: { autocomplete: 'off', maxlength: 200 } });
+  const search = field({ label: t('manage.add_search'), name: 'q', type: 'search', markOptional: false, hint: t('manage.add_hint'), attrs: { autocomplete: 'off', maxlength: 200 } });
   const status = h('p', { class: 'results-status', role: 'status' });
   let timer = null;
   let controller = null;
@@ -285,7 +301,7 @@ async function loadRequests(c, region, signal) {
   const pendingNode = pending.length
     ? h('ul', { class: 'list' }, pending.map((r) => requestRow(c, r, () => loadRequests(c, region, signal))))
     : emptyState({ icon: 'mail', title: t('manage.requests_empty'), headingLevel: 3 });
-  region.replaceChildren(pendingNode,
+  region.replaceChildren(...[pendingNode,
     decided.length ? h('div', { class: 'section' },
       h('h3', {}, t('manage.requests_history')),
       h('ul', { class: 'list list--quiet' }, decided.map((r) => h('li', { class: 'list__item' },
@@ -294,7 +310,7 @@ async function loadRequests(c, region, signal) {
           h('span', { class: 'list__meta' }, t('manage.request_decided', {
             status: r.status === 'approved' ? t('manage.request_approved') : r.status === 'refused' ? t('manage.request_refused') : t('manage.request_cancelled'),
             date: r.decided_at ? formatDateTime(new Date(r.decided_at)) : '',
-          }))))))) : null);
+          }))))))) : null].filter(Boolean));
 }
 
 function requestRow(c, r, reload) {
@@ -342,6 +358,7 @@ function inviteForm(c, reload) {
       label: t('manage.invite_role'),
       name: 'role',
       control: 'select',
+      markOptional: false,
       hint: t('manage.invite_role_hint'),
       options: [{ value: 'guest', label: t('manage.invite_role_guest') }, { value: 'member', label: t('manage.invite_role_member') }],
     }),

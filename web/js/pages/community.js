@@ -187,7 +187,8 @@ async function loadMembers(c, region, signal) {
   region.replaceChildren(list, h('div', { class: 'button-row' }, more));
 }
 
-export function memberRow(m, aside = null) {
+/** A member's row; controls (the animators' role select and remove button) replace the role badge. */
+export function memberRow(m, controls = null) {
   const org = m.organisation;
   const details = [m.job_title, org?.name].filter(Boolean).join(' · ');
   return h('li', { class: 'list__item member-row' },
@@ -197,6 +198,5 @@ export function memberRow(m, aside = null) {
       details ? h('span', { class: 'list__meta' }, details) : null),
     h('span', { class: 'list__aside member-row__aside' },
       m.kind === 'guest' && m.role !== 'guest' ? h('span', { class: 'badge badge--accent' }, t('person.kind.guest')) : null,
-      h('span', { class: ['badge', m.role === 'animator' ? 'badge--info' : m.role === 'guest' ? 'badge--accent' : ''] }, roleLabel(m.role)),
-      aside));
+      controls ?? h('span', { class: ['badge', m.role === 'animator' ? 'badge--info' : m.role === 'guest' ? 'badge--accent' : ''] }, roleLabel(m.role))));
 }

@@ -21,8 +21,8 @@ export function render(ctx) {
       organisation: ctx.query.get('organisation') ?? '',
       page: Math.max(1, Number.parseInt(ctx.query.get('page') ?? '1', 10) || 1),
     };
-    const search = field({ label: t('directory.search'), name: 'q', type: 'search', hint: t('directory.search_hint'), attrs: { autocomplete: 'off', spellcheck: 'false', maxlength: 200, value: state.q } });
-    const orgField = field({ label: t('directory.organisation'), name: 'organisation', control: 'select', options: [{ value: '', label: t('directory.organisation_any') }] });
+    const search = field({ label: t('directory.search'), name: 'q', type: 'search', markOptional: false, hint: t('directory.search_hint'), attrs: { autocomplete: 'off', spellcheck: 'false', maxlength: 200, value: state.q } });
+    const orgField = field({ label: t('directory.organisation'), name: 'organisation', control: 'select', markOptional: false, options: [{ value: '', label: t('directory.organisation_any') }] });
     const orgSelect = orgField.querySelector('select');
     const status = h('p', { class: 'results-status', role: 'status', 'aria-live': 'polite' });
     const results = h('div', { class: 'results' }, loadingState({ label: t('directory.loading'), lines: 5 }));
@@ -122,10 +122,10 @@ async function load(state, results, status, signal, goTo) {
     return;
   }
   const pages = Math.max(1, Math.ceil(page.total / PAGE_SIZE));
-  results.replaceChildren(
+  results.replaceChildren(...[
     h('span', { class: 'results-anchor visually-hidden', tabindex: '-1' }, t('pager.page_of', { page: state.page, pages })),
     h('ul', { class: 'list people-list' }, page.items.map(personRow)),
-    pages > 1 ? pager({ page: state.page, pages, label: t('directory.pages'), onPage: goTo }) : null);
+    pages > 1 ? pager({ page: state.page, pages, label: t('directory.pages'), onPage: goTo }) : null].filter(Boolean));
 }
 
 function personRow(person) {

@@ -36,7 +36,6 @@ export async function render({ params, signal }) {
   const summary = h('div', { class: 'invitation-summary' },
     h('p', { class: 'invitation-summary__who' },
       view.inviter ? t('invitation.from', { name: view.inviter.display_name }) : t('invitation.from_unknown')),
-    h('p', { class: 'invitation-summary__community' }, icon('users'), h('strong', {}, view.community.name)),
     h('p', { class: 'invitation-summary__meta' },
       h('span', { class: 'badge' }, visibilityLabel(view.community.visibility)),
       h('span', { class: 'badge badge--accent' }, t('invitation.as_role', { role: roleLabel(view.role ?? 'guest') }))),
@@ -81,7 +80,7 @@ function wrongPassword(form, err) {
 function newAccount(token, view) {
   const form = h('form', { class: 'form auth__form', 'aria-labelledby': 'invitation-title' },
     h('p', { class: 'muted' }, t('invitation.new_lead')),
-    field({ label: t('invitation.email'), name: 'email_shown', type: 'email', attrs: { value: view.email, readonly: true, autocomplete: 'username' } }),
+    field({ label: t('invitation.email'), name: 'email_shown', type: 'email', markOptional: false, attrs: { value: view.email, readonly: true, autocomplete: 'username' } }),
     field({ label: t('invitation.display_name'), name: 'display_name', required: true, hint: t('invitation.display_name_hint'), attrs: { autocomplete: 'name', maxlength: 120 } }),
     passwordField({ label: t('invitation.password'), name: 'password', autocomplete: 'new-password', hint: t('password.policy', { min: PASSWORD_MIN }) }),
     passwordField({ label: t('invitation.confirm'), name: 'confirm', autocomplete: 'new-password' }),
@@ -100,7 +99,7 @@ function newAccount(token, view) {
 function existingAccount(token, view, signedIn) {
   const form = h('form', { class: 'form auth__form', 'aria-labelledby': 'invitation-title' },
     h('p', { class: 'muted' }, signedIn ? t('invitation.signed_in_lead') : t('invitation.existing_lead')),
-    signedIn ? null : field({ label: t('invitation.email'), name: 'email_shown', type: 'email', attrs: { value: view.email, readonly: true, autocomplete: 'username' } }),
+    signedIn ? null : field({ label: t('invitation.email'), name: 'email_shown', type: 'email', markOptional: false, attrs: { value: view.email, readonly: true, autocomplete: 'username' } }),
     signedIn ? null : passwordField({ label: t('invitation.existing_password'), name: 'password', autocomplete: 'current-password' }),
     button({ label: t('invitation.accept'), type: 'submit', variant: 'primary', block: true }),
     signedIn ? null : h('a', { class: 'auth__link', href: '/mot-de-passe-oublie' }, t('login.forgot')));

@@ -12,16 +12,7 @@ import { toast } from '../ui/toast.js';
 import { confirmDialog } from '../ui/dialog.js';
 import { loadingState, emptyState } from '../ui/states.js';
 import { profileTabs } from './profile-tabs.js';
-
-/** "Firefox · Windows" from a User-Agent header, or null when nothing is recognised. */
-export function describeAgent(agent) {
-  if (!agent) return null;
-  const browser = [[/Edg\//, 'Edge'], [/OPR\//, 'Opera'], [/Firefox\//, 'Firefox'], [/Chrom(e|ium)\//, 'Chrome'], [/Safari\//, 'Safari'], [/curl\//, 'curl']]
-    .find(([re]) => re.test(agent))?.[1];
-  const system = [[/Android/, 'Android'], [/iPhone|iPad|iOS/, 'iOS'], [/Windows/, 'Windows'], [/Mac OS X|Macintosh/, 'macOS'], [/CrOS/, 'ChromeOS'], [/Linux/, 'Linux']]
-    .find(([re]) => re.test(agent))?.[1];
-  return [browser, system].filter(Boolean).join(' · ') || null;
-}
+import { describeAgent } from '../labels.js';
 
 export function render(ctx) {
   return guarded(ctx, () => {

@@ -106,6 +106,7 @@ function createForm(created, reload) {
       label: t('tokens.expiry'),
       name: 'expires_in_days',
       control: 'select',
+      markOptional: false,
       options: [
         { value: '30', label: t('tokens.expiry.days', { count: 30 }) },
         { value: '90', label: t('tokens.expiry.days', { count: 90 }) },

@@ -4,11 +4,12 @@ import { t } from '../i18n.js';
 import { icon } from './icons.js';
 
 /**
- * field({ label, name, type, hint, required, control: 'input'|'textarea'|'select', options, attrs })
+ * field({ label, name, type, hint, required, control: 'input'|'textarea'|'select', options, attrs, markOptional })
  * → the .field wrapper; its control is field.querySelector('[name]').
- * Optional fields say so in the label rather than marking required ones with an asterisk.
+ * Optional fields say so in the label rather than marking required ones with an asterisk;
+ * markOptional: false leaves that out where it means nothing (search boxes, list filters, read-only values).
  */
-export function field({ label, name, type = 'text', hint, required = false, control = 'input', options = [], attrs = {} }) {
+export function field({ label, name, type = 'text', hint, required = false, control = 'input', options = [], attrs = {}, markOptional = true }) {
   const id = uid(`field-${name}`);
   const hintId = hint ? `${id}-hint` : null;
   let input;
@@ -22,7 +23,7 @@ export function field({ label, name, type = 'text', hint, required = false, cont
   }
   return h('div', { class: 'field' },
     h('label', { class: 'field__label', for: id }, label,
-      required ? null : h('span', { class: 'field__optional' }, ` ${t('form.optional')}`)),
+      required || !markOptional ? null : h('span', { class: 'field__optional' }, ` ${t('form.optional')}`)),
     hint ? h('p', { class: 'field__hint', id: hintId }, hint) : null,
     input);
 }
