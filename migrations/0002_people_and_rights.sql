@@ -57,7 +57,6 @@ CREATE TABLE users (
     -- External partners belong to no organisation of the platform.
     CHECK (kind = 'staff' OR organisation_id IS NULL)
 );
-CREATE INDEX users_name_trgm ON users USING gin (lower(display_name) gin_trgm_ops);
 CREATE INDEX users_organisation ON users (organisation_id);
 -- The directory folds case and accents ("helene" finds "Hélène"). unaccent() is only STABLE
 -- (its dictionary could change), so this IMMUTABLE wrapper names the dictionary and lets the

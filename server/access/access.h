@@ -115,6 +115,17 @@ bool acl_is_admin(const principal *viewer);
                        " WHERE acl_a.user_id = " viewer ")") ")"
 
 /*
+ * Organisations a viewer may list: staff and admins see every organisation (the
+ * directory filters by them); a guest sees only the organisations of the people
+ * it may see. `o` is the alias of an organisations row.
+ */
+#define ACL_SQL_ORGANISATION_VISIBLE(o, viewer)                                            \
+    "(" ACL_SQL_VIEWER(viewer, "acl_v.kind = 'staff' OR acl_v.platform_role = 'admin'"     \
+                       " OR EXISTS (SELECT 1 FROM users org_u WHERE org_u.organisation_id = " \
+                       o ".id AND org_u.status = 'active' AND "                             \
+                       ACL_SQL_USER_VISIBLE("org_u", viewer) ")") ")"
+
+/*
  * Answers a refusal: writes an "access.denied" audit event and returns
  * ST_NOT_FOUND with the same message a missing object gets (what), or
  * ST_FORBIDDEN when the object is visible but the action is not allowed

@@ -5,6 +5,7 @@
 
 #include "audit/audit.h"
 #include "auth/auth.h"
+#include "util/text.h"
 
 audit_ctx audit_ctx_of(const request *r)
 {
@@ -14,7 +15,9 @@ audit_ctx audit_ctx_of(const request *r)
         c.actor_email = r->who->email;
     }
     c.ip = strcmp(r->client_ip, "-") != 0 ? r->client_ip : NULL;
-    c.user_agent = req_header(r, "User-Agent");
+    /* Stored as text, so it must be valid UTF-8; a client must not be able to
+     * make an audited request fail by sending other bytes. */
+    c.user_agent = text_utf8_clean(r->arena, req_header(r, "User-Agent"));
     return c;
 }
 

@@ -5,6 +5,7 @@
 #include <time.h>
 
 #include "app.h"
+#include "auth/auth.h"
 #include "audit/audit.h"
 #include "util/log.h"
 
@@ -27,6 +28,8 @@ static bool purge_once(app *a)
     }
     long long deleted = 0;
     rstatus st = audit_purge(db, a->cfg->audit_retention_days, &deleted);
+    if (st == ST_OK && auth_throttle_forget_stale(db) != ST_OK)
+        log_warn("login throttle: clean-up failed");
     db_pool_release(a->pool, db);
     if (st != ST_OK)
         log_warn("audit trail: purge failed");

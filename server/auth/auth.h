@@ -136,6 +136,9 @@ rstatus auth_signed_check(const char *token, const char *purpose, long long *sub
 rstatus auth_throttle_check(db_conn *db, const char *key, int *retry_after);
 rstatus auth_throttle_failure(db_conn *db, const char *key);
 rstatus auth_throttle_success(db_conn *db, const char *key);
+/* Drops counters that no longer block anything (one row per address ever tried
+ * would otherwise pile up). Run by the daily purge. */
+rstatus auth_throttle_forget_stale(db_conn *db);
 
 /* SHA-256 of a token as the bytea literal "\\x…" for a query parameter (arena). */
 const char *auth_token_hash_param(arena *a, const char *token);

@@ -8,6 +8,7 @@
 
 #include "auth/auth.h"
 #include "util/log.h"
+#include "util/text.h"
 
 /*
  * libsodium's "moderate" cost would take ~0.7 s on a small server; OWASP's
@@ -42,46 +43,6 @@ static void slots_init(void)
         dummy_hash[0] = '\0';
 }
 
-/* Number of code points in valid UTF-8, or -1 for invalid UTF-8 or control characters. */
-static long utf8_length(const char *s)
-{
-    const unsigned char *p = (const unsigned char *)s;
-    long n = 0;
-    while (*p) {
-        unsigned c = *p;
-        int extra;
-        unsigned cp;
-        if (c < 0x80) {
-            if (c < 0x20 || c == 0x7f)
-                return -1;
-            extra = 0;
-            cp = c;
-        } else if ((c & 0xe0) == 0xc0) {
-            extra = 1;
-            cp = c & 0x1f;
-        } else if ((c & 0xf0) == 0xe0) {
-            extra = 2;
-            cp = c & 0x0f;
-        } else if ((c & 0xf8) == 0xf0) {
-            extra = 3;
-            cp = c & 0x07;
-        } else {
-            return -1;
-        }
-        p++;
-        for (int i = 0; i < extra; i++, p++) {
-            if ((*p & 0xc0) != 0x80)
-                return -1;
-            cp = (cp << 6) | (*p & 0x3f);
-        }
-        if ((extra == 1 && cp < 0x80) || (extra == 2 && cp < 0x800) ||
-            (extra == 3 && (cp < 0x10000 || cp > 0x10ffff)) || (cp >= 0xd800 && cp <= 0xdfff))
-            return -1;  /* overlong or surrogate */
-        n++;
-    }
-    return n;
-}
-
 static bool in_common_list(const char *pw)
 {
     size_t len = strlen(pw);
@@ -99,7 +60,7 @@ static bool in_common_list(const char *pw)
 rstatus auth_password_check(const char *pw, const char *email, const char *name, char *err,
                             size_t errsize)
 {
-    long n = utf8_length(pw);
+    long n = text_utf8_length(pw);
     if (n < 0) {
         snprintf(err, errsize, "The password contains invalid or control characters.");
         return ST_UNPROCESSABLE;
@@ -112,9 +73,11 @@ rstatus auth_password_check(const char *pw, const char *email, const char *name,
         snprintf(err, errsize, "The password must have at most %d characters.", AUTH_PASSWORD_MAX);
         return ST_UNPROCESSABLE;
     }
+    /* One character repeated, whatever its length in bytes ("éééééééééééé"). */
+    size_t first = text_utf8_seq((const unsigned char *)pw);
     bool one_char = true;
-    for (const char *c = pw + 1; *c && one_char; c++)
-        one_char = *c == pw[0];
+    for (const char *c = pw + first; *c && one_char; c += first)
+        one_char = strncmp(c, pw, first) == 0;
     if (one_char || in_common_list(pw)) {
         snprintf(err, errsize, "This password is too common; choose another one.");
         return ST_UNPROCESSABLE;

@@ -1,6 +1,7 @@
 /* throttle.c - failed-login counting per account and per address, with doubling delays. */
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "auth/auth.h"
 
@@ -11,6 +12,18 @@
  * forever; an attacker gets a handful of guesses per quarter hour.
  */
 #define FREE_FAILURES 5
+/*
+ * An address is shared: behind a hospital's NAT or a reverse proxy, everyone
+ * arrives from one. Its budget is far larger, so a few people's typos (or an
+ * attacker's deliberate failures) never lock a whole site out; the per-account
+ * key still stops guessing at any one account.
+ */
+#define FREE_FAILURES_ADDRESS 50
+
+static int free_failures(const char *key)
+{
+    return strncmp(key, "ip:", 3) == 0 ? FREE_FAILURES_ADDRESS : FREE_FAILURES;
+}
 
 rstatus auth_throttle_check(db_conn *db, const char *key, int *retry_after)
 {
@@ -33,9 +46,9 @@ rstatus auth_throttle_check(db_conn *db, const char *key, int *retry_after)
 
 rstatus auth_throttle_failure(db_conn *db, const char *key)
 {
-    char free_failures[8];
-    snprintf(free_failures, sizeof free_failures, "%d", FREE_FAILURES);
-    const char *params[] = {key, free_failures};
+    char budget[8];
+    snprintf(budget, sizeof budget, "%d", free_failures(key));
+    const char *params[] = {key, budget};
     return db_exec(db,
         "INSERT INTO auth_throttle AS t (key, failures, window_start) VALUES ($1, 1, now())"
         " ON CONFLICT (key) DO UPDATE SET"
@@ -55,4 +68,11 @@ rstatus auth_throttle_success(db_conn *db, const char *key)
 {
     const char *params[] = {key};
     return db_exec(db, "DELETE FROM auth_throttle WHERE key = $1", 1, params);
+}
+
+rstatus auth_throttle_forget_stale(db_conn *db)
+{
+    return db_exec(db,
+                   "DELETE FROM auth_throttle WHERE window_start < now() - interval '15 minutes'"
+                   " AND (blocked_until IS NULL OR blocked_until < now())", 0, NULL);
 }

@@ -390,6 +390,32 @@ static enum MHD_Result on_access(void *cls, struct MHD_Connection *conn, const c
     }
 }
 
+/*
+ * The path as logged: a segment that looks like a token (32 or more base64url
+ * characters: invitation, reset and verification links) is replaced, so the
+ * logs never hold a usable link.
+ */
+static void log_path(buf *b, const char *path)
+{
+    buf lp = BUF_INIT;
+    const char *p = path;
+    while (*p) {
+        size_t seg = strcspn(p, "/");
+        size_t tok = strspn(p, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_");
+        if (seg >= 32 && tok == seg)
+            buf_puts(&lp, "[redacted]");
+        else
+            buf_append(&lp, p, seg);
+        p += seg;
+        if (*p == '/') {
+            buf_putc(&lp, '/');
+            p++;
+        }
+    }
+    json_escape(b, lp.data ? lp.data : "");
+    buf_free(&lp);
+}
+
 static void log_access(request *r, double secs, enum MHD_RequestTerminationCode toe)
 {
     char ts[40];
@@ -398,7 +424,7 @@ static void log_access(request *r, double secs, enum MHD_RequestTerminationCode 
     buf_printf(&b, "{\"ts\":\"%s\",\"type\":\"access\",\"method\":", ts);
     json_escape(&b, r->method);
     buf_puts(&b, ",\"path\":");
-    json_escape(&b, r->path);
+    log_path(&b, r->path);
     buf_puts(&b, ",\"route\":");
     json_escape(&b, r->route ? r->route->pattern
                     : r->route_index == ROUTE_INDEX_STATIC ? "static" : "unmatched");

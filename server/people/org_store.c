@@ -10,7 +10,7 @@ static const char sql_org_list[] =
     "SELECT json_build_object('items', coalesce(json_agg(" PEOPLE_SQL_ORG_ITEM("o")
     "        ORDER BY relais_fold(o.name), o.id), '[]'::json))::text"
     "  FROM organisations o"
-    " WHERE " PEOPLE_SQL_ORGANISATION_VISIBLE("o", "$1");
+    " WHERE " ACL_SQL_ORGANISATION_VISIBLE("o", "$1");
 
 rstatus people_org_list_json(db_conn *db, arena *a, long long viewer, const char **json)
 {

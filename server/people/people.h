@@ -45,19 +45,6 @@ rstatus people_admin_settings_put(request *r);  /* PUT   /api/admin/settings */
 #define PEOPLE_SEARCH_WORDS 5       /* words of a directory query that count; more are ignored */
 #define PEOPLE_PAGE_MAX 100
 
-/*
- * Organisations a viewer may list: staff and admins see every organisation (the
- * directory filters by them); a guest sees only the organisations of the people it
- * may see. Expressed with the access/ conditions so the rule for people stays in one
- * place; `o` is the alias of an organisations row, viewer the placeholder of the
- * viewer's id.
- */
-#define PEOPLE_SQL_ORGANISATION_VISIBLE(o, viewer)                                          \
-    "(" ACL_SQL_VIEWER(viewer, "acl_v.kind = 'staff' OR acl_v.platform_role = 'admin'"      \
-                       " OR EXISTS (SELECT 1 FROM users org_u WHERE org_u.organisation_id = " \
-                       o ".id AND org_u.status = 'active' AND "                              \
-                       ACL_SQL_USER_VISIBLE("org_u", viewer) ")") ")"
-
 /* ---- helpers (people.c; the pure ones unit-tested in tests/unit/test_people.c) --------- */
 
 /*
