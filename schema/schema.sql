@@ -68,6 +68,10 @@ CREATE FUNCTION public.audit_purge(older_than interval) RETURNS bigint
     SELECT count(*) FROM gone;
 $$;
 
+CREATE FUNCTION public.relais_fold(text) RETURNS text
+    LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
+    RETURN lower(public.unaccent('public.unaccent'::regdictionary, $1));
+
 CREATE TABLE public.api_tokens (
     id bigint NOT NULL,
     user_id bigint NOT NULL,
@@ -399,6 +403,10 @@ CREATE INDEX audit_events_actor ON public.audit_events USING btree (actor_id, at
 
 CREATE INDEX audit_events_at ON public.audit_events USING btree (at);
 
+CREATE INDEX audit_events_community ON public.audit_events USING btree (community_id, at) WHERE (community_id IS NOT NULL);
+
+CREATE INDEX audit_events_object ON public.audit_events USING btree (object_type, object_id, at);
+
 CREATE INDEX email_outbox_unsent ON public.email_outbox USING btree (created_at) WHERE (sent_at IS NULL);
 
 CREATE INDEX invitations_community ON public.invitations USING btree (community_id);
@@ -407,11 +415,13 @@ CREATE UNIQUE INDEX join_requests_one_pending ON public.join_requests USING btre
 
 CREATE INDEX memberships_user ON public.memberships USING btree (user_id);
 
+CREATE UNIQUE INDEX organisations_name_fold ON public.organisations USING btree (public.relais_fold(name));
+
 CREATE INDEX sessions_user ON public.sessions USING btree (user_id) WHERE (revoked_at IS NULL);
 
-CREATE INDEX users_name_trgm ON public.users USING gin (lower(display_name) public.gin_trgm_ops);
-
 CREATE INDEX users_organisation ON public.users USING btree (organisation_id);
+
+CREATE INDEX users_search_trgm ON public.users USING gin (public.relais_fold(((((display_name || ' '::text) || job_title) || ' '::text) || place)) public.gin_trgm_ops);
 
 ALTER TABLE ONLY public.api_tokens
     ADD CONSTRAINT api_tokens_user_id_fkey FOREIGN KEY (user_id) REFERENCES public.users(id) ON DELETE CASCADE;
