@@ -4,6 +4,7 @@
 #include "audit/audit.h"
 #include "auth/auth_http.h"
 #include "community/community_http.h"
+#include "document/document.h"
 #include "ops/metrics.h"
 #include "ops/ops.h"
 #include "people/people.h"
@@ -72,6 +73,26 @@ const route router_routes[] = {
     {"PUT",    "/api/admin/settings",                               AUTH_ADMIN,   64 * KiB, ROUTE_JSON, people_admin_settings_put},
     {"GET",    "/api/audit",                                        AUTH_ADMIN,   0,       0,          audit_http_list},
     {"GET",    "/api/audit.csv",                                    AUTH_ADMIN,   0,       0,          audit_http_csv},
+
+    /* document/: the document library: folders, documents, versions, locks, downloads (handlers in document/) */
+    {"GET",    "/api/communities/{id}/folders",                     AUTH_SESSION, 0,       0,          folder_http_list},
+    {"POST",   "/api/communities/{id}/folders",                     AUTH_SESSION, 4 * KiB, ROUTE_JSON, folder_http_create},
+    {"GET",    "/api/folders/{id}",                                 AUTH_SESSION, 0,       0,          folder_http_get},
+    {"PATCH",  "/api/folders/{id}",                                 AUTH_SESSION, 4 * KiB, ROUTE_JSON, folder_http_update},
+    {"DELETE", "/api/folders/{id}",                                 AUTH_SESSION, 0,       0,          folder_http_delete},
+    {"GET",    "/api/communities/{id}/documents",                   AUTH_SESSION, 0,       0,          document_http_list},
+    {"POST",   "/api/communities/{id}/documents",                   AUTH_SESSION, BODY_UPLOAD_LIMIT, ROUTE_UPLOAD, document_http_create, document_http_upload_check},
+    {"GET",    "/api/documents/{id}",                               AUTH_SESSION, 0,       0,          document_http_get},
+    {"PATCH",  "/api/documents/{id}",                               AUTH_SESSION, 16 * KiB, ROUTE_JSON, document_http_update},
+    {"DELETE", "/api/documents/{id}",                               AUTH_SESSION, 0,       0,          document_http_delete},
+    {"GET",    "/api/documents/{id}/versions",                      AUTH_SESSION, 0,       0,          document_http_versions},
+    {"POST",   "/api/documents/{id}/versions",                      AUTH_SESSION, BODY_UPLOAD_LIMIT, ROUTE_UPLOAD, document_http_version_add, document_http_version_check},
+    {"GET",    "/api/documents/{id}/content",                       AUTH_SESSION, 0,       0,          document_http_content},
+    {"PUT",    "/api/documents/{id}/content",                       AUTH_SESSION, BODY_UPLOAD_LIMIT, ROUTE_UPLOAD, document_http_version_add, document_http_version_check},
+    {"GET",    "/api/documents/{id}/versions/{n}/content",          AUTH_SESSION, 0,       0,          document_http_content},
+    {"POST",   "/api/documents/{id}/versions/{n}/restore",          AUTH_SESSION, 0,       0,          document_http_restore},
+    {"POST",   "/api/documents/{id}/lock",                          AUTH_SESSION, 0,       0,          document_http_lock},
+    {"DELETE", "/api/documents/{id}/lock",                          AUTH_SESSION, 0,       0,          document_http_unlock},
 
     {"GET",  "/api/_test/sleep",        AUTH_PUBLIC,  0,               ROUTE_TEST_HOOK,                     test_sleep},
     {"GET",  "/api/_test/fail",         AUTH_PUBLIC,  0,               ROUTE_TEST_HOOK,                     test_fail},
