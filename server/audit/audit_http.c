@@ -13,20 +13,6 @@
 static const char csv_header[] =
     "id,at,actor_id,actor_email,action,object_type,object_id,community_id,ip,user_agent,detail\r\n";
 
-static bool parse_id(const char *s, long long *out)
-{
-    if (!s || !*s || *s == '0' || strlen(s) > 16)
-        return false;
-    long long v = 0;
-    for (const char *p = s; *p; p++) {
-        if (*p < '0' || *p > '9')
-            return false;
-        v = v * 10 + (*p - '0');
-    }
-    *out = v;
-    return true;
-}
-
 static bool action_ok(const char *s)
 {
     size_t n = strlen(s);
@@ -53,7 +39,7 @@ static rstatus read_filter(request *r, audit_filter *f)
     if (actor) {
         if (strchr(actor, '@') && strlen(actor) <= 254)
             f->actor_email = actor;
-        else if (!parse_id(actor, &f->actor_id))
+        else if (!req_parse_id(actor, &f->actor_id))
             return req_fail(r, ST_UNPROCESSABLE, "actor must be a user id or an e-mail address.");
     }
     f->action = arg(r, "action");
@@ -66,7 +52,7 @@ static rstatus read_filter(request *r, audit_filter *f)
         (f->object_id && strlen(f->object_id) > 200))
         return req_fail(r, ST_UNPROCESSABLE, "object_type or object_id is too long.");
     const char *community = arg(r, "community");
-    if (community && !parse_id(community, &f->community_id))
+    if (community && !req_parse_id(community, &f->community_id))
         return req_fail(r, ST_UNPROCESSABLE, "community must be a community id.");
     const char *from = arg(r, "from"), *to = arg(r, "to");
     if (from && !(f->from = audit_parse_time(r->arena, from, false)))
@@ -76,7 +62,7 @@ static rstatus read_filter(request *r, audit_filter *f)
         return req_fail(r, ST_UNPROCESSABLE, "to must be a date (2026-03-31, inclusive) or an "
                         "ISO 8601 date and time.");
     const char *before = arg(r, "before_id");
-    if (before && !parse_id(before, &f->before_id))
+    if (before && !req_parse_id(before, &f->before_id))
         return req_fail(r, ST_UNPROCESSABLE, "before_id must be an event id.");
     const char *limit = arg(r, "limit");
     if (limit) {

@@ -32,8 +32,6 @@ rstatus auth_http_verify_confirm(request *r);   /* POST   /api/email-verificatio
 rstatus auth_http_reply_json_text(request *r, int http_status, const char *json);
 /* Answers 429 with a Retry-After header; what says what was refused ("Too many sign-ins"). */
 rstatus auth_http_too_many(request *r, int retry_after, const char *what);
-/* The {name} path parameter as a positive id; false when it is not one. */
-bool auth_http_id_param(request *r, const char *name, long long *out);
 /* req_fail with a message a json_get_* call wrote. */
 rstatus auth_http_field_error(request *r, rstatus st, const char *err);
 /*

@@ -29,15 +29,6 @@ rstatus auth_http_too_many(request *r, int retry_after, const char *what)
     return req_fail(r, ST_TOO_MANY_REQUESTS, "%s; try again in %s seconds.", what, secs);
 }
 
-bool auth_http_id_param(request *r, const char *name, long long *out)
-{
-    const char *s = req_param(r, name);
-    if (!s || !*s || strlen(s) > 18 || strspn(s, "0123456789") != strlen(s))
-        return false;
-    *out = atoll(s);
-    return *out > 0;
-}
-
 rstatus auth_http_field_error(request *r, rstatus st, const char *err)
 {
     return req_fail(r, st, "%s", err);
@@ -150,7 +141,7 @@ rstatus auth_http_sessions(request *r)
 rstatus auth_http_session_revoke(request *r)
 {
     long long id;
-    if (!auth_http_id_param(r, "id", &id))
+    if (!req_param_id(r, "id", &id))
         return req_fail(r, ST_NOT_FOUND, "No such session.");
     db_conn *db;
     rstatus st = req_db(r, &db);

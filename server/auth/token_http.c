@@ -90,7 +90,7 @@ rstatus auth_http_token_create(request *r)
 rstatus auth_http_token_revoke(request *r)
 {
     long long id;
-    if (!auth_http_id_param(r, "id", &id))
+    if (!req_param_id(r, "id", &id))
         return req_fail(r, ST_NOT_FOUND, "No such API token.");
     db_conn *db;
     rstatus st = req_db(r, &db);

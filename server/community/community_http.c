@@ -44,15 +44,6 @@ rstatus community_http_end(request *r, community_facts *f, rstatus st)
     return db_commit(r->db);
 }
 
-bool community_http_id_param(request *r, const char *name, long long *out)
-{
-    const char *s = req_param(r, name);
-    if (!s || !*s || strlen(s) > 18 || strspn(s, "0123456789") != strlen(s))
-        return false;
-    *out = atoll(s);
-    return *out > 0;
-}
-
 size_t community_http_chars(const char *s)
 {
     size_t n = 0;
@@ -64,22 +55,6 @@ size_t community_http_chars(const char *s)
 rstatus community_http_fail(request *r, rstatus st, const char *err)
 {
     return req_fail(r, st, "%s", err);
-}
-
-rstatus community_http_query_int(request *r, const char *name, long long min, long long max,
-                                 long long def, long long *out)
-{
-    const char *s = req_query(r, name);
-    if (!s) {
-        *out = def;
-        return ST_OK;
-    }
-    if (!*s || strlen(s) > 18 || strspn(s, "0123456789") != strlen(s) || atoll(s) < min ||
-        atoll(s) > max)
-        return req_fail(r, ST_BAD_REQUEST, "%s must be a whole number from %lld to %lld.", name,
-                        min, max);
-    *out = atoll(s);
-    return ST_OK;
 }
 
 rstatus community_http_object_body(request *r, bool optional)
@@ -190,8 +165,8 @@ rstatus community_http_list(request *r)
             return req_fail(r, ST_BAD_REQUEST, "archived must be 0, 1 or any.");
     }
     rstatus st;
-    if ((st = community_http_query_int(r, "limit", 1, COMMUNITY_LIST_MAX, 50, &q.limit)) != ST_OK ||
-        (st = community_http_query_int(r, "offset", 0, 1000000, 0, &q.offset)) != ST_OK)
+    if ((st = req_query_int(r, "limit", 50, 1, COMMUNITY_LIST_MAX, &q.limit)) != ST_OK ||
+        (st = req_query_int(r, "offset", 0, 0, 1000000, &q.offset)) != ST_OK)
         return st;
     db_conn *db;
     json_t *out;

@@ -48,18 +48,11 @@ rstatus community_http_require(request *r, community_facts *f, enum acl_action a
 /* Commits f's transaction when st is ST_OK, else rolls it back; returns st or the commit's. */
 rstatus community_http_end(request *r, community_facts *f, rstatus st);
 
-/* The {name} path parameter as a positive id; false when it is not one. */
-bool community_http_id_param(request *r, const char *name, long long *out);
-
 /* Number of characters (code points) in UTF-8 text. */
 size_t community_http_chars(const char *s);
 
 /* An error a json_get_* call (or a domain function) wrote into err. */
 rstatus community_http_fail(request *r, rstatus st, const char *err);
-
-/* A non-negative integer query argument within [min, max], or def when absent. */
-rstatus community_http_query_int(request *r, const char *name, long long min, long long max,
-                                 long long def, long long *out);
 
 /*
  * A text field of at most max characters, trimmed of surrounding white space (the copy is in

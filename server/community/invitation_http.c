@@ -101,7 +101,7 @@ rstatus invitation_http_list(request *r)
 rstatus invitation_http_revoke(request *r)
 {
     long long id;
-    if (!community_http_id_param(r, "invitation_id", &id))
+    if (!req_param_id(r, "invitation_id", &id))
         return req_fail(r, ST_NOT_FOUND, "No such invitation.");
     community_facts f;
     rstatus st = community_http_load(r, true, &f);

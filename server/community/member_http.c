@@ -47,8 +47,8 @@ rstatus member_http_list(request *r)
 {
     long long limit, offset;
     rstatus st;
-    if ((st = community_http_query_int(r, "limit", 1, COMMUNITY_LIST_MAX, 100, &limit)) != ST_OK ||
-        (st = community_http_query_int(r, "offset", 0, 1000000, 0, &offset)) != ST_OK)
+    if ((st = req_query_int(r, "limit", 100, 1, COMMUNITY_LIST_MAX, &limit)) != ST_OK ||
+        (st = req_query_int(r, "offset", 0, 0, 1000000, &offset)) != ST_OK)
         return st;
     community_facts f;
     if ((st = community_http_load(r, false, &f)) != ST_OK ||
@@ -103,7 +103,7 @@ rstatus member_http_update(request *r)
     rstatus st = community_http_object_body(r, false);
     if (st != ST_OK || (st = read_role(r, &role)) != ST_OK)
         return st;
-    if (!community_http_id_param(r, "user_id", &user_id))
+    if (!req_param_id(r, "user_id", &user_id))
         return req_fail(r, ST_NOT_FOUND, NOT_A_MEMBER);
     community_facts f;
     if ((st = community_http_load(r, true, &f)) != ST_OK ||
@@ -129,7 +129,7 @@ rstatus member_http_update(request *r)
 rstatus member_http_remove(request *r)
 {
     long long user_id;
-    if (!community_http_id_param(r, "user_id", &user_id))
+    if (!req_param_id(r, "user_id", &user_id))
         return req_fail(r, ST_NOT_FOUND, NOT_A_MEMBER);
     community_facts f;
     rstatus st = community_http_load(r, true, &f);
@@ -239,7 +239,7 @@ rstatus member_http_decide(request *r)
     bool approve = !strcmp(decision, "approve");
     if (!approve && strcmp(decision, "refuse") != 0)
         return req_fail(r, ST_UNPROCESSABLE, "decision must be approve or refuse.");
-    if (!community_http_id_param(r, "request_id", &request_id))
+    if (!req_param_id(r, "request_id", &request_id))
         return req_fail(r, ST_NOT_FOUND, "No such join request.");
     community_facts f;
     if ((st = community_http_load(r, true, &f)) != ST_OK ||

@@ -34,6 +34,45 @@ const char *req_param(const request *r, const char *name)
     return NULL;
 }
 
+bool req_parse_id(const char *s, long long *out)
+{
+    if (!s || !*s || *s == '0' || strlen(s) > 16)
+        return false;
+    long long v = 0;
+    for (const char *p = s; *p; p++) {
+        if (*p < '0' || *p > '9')
+            return false;
+        v = v * 10 + (*p - '0');
+    }
+    if (v > (1LL << 53))
+        return false;
+    *out = v;
+    return true;
+}
+
+bool req_param_id(const request *r, const char *name, long long *out)
+{
+    return req_parse_id(req_param(r, name), out);
+}
+
+rstatus req_query_int(request *r, const char *name, long long def, long long min, long long max,
+                      long long *out)
+{
+    const char *s = req_query(r, name);
+    *out = def;
+    if (!s || !*s)
+        return ST_OK;
+    bool neg = s[0] == '-';
+    const char *d = neg ? s + 1 : s;
+    bool ok = *d && strlen(d) <= 18 && strspn(d, "0123456789") == strlen(d);
+    long long v = ok ? atoll(d) * (neg ? -1 : 1) : 0;
+    if (!ok || v < min || v > max)
+        return req_fail(r, ST_BAD_REQUEST, "%s must be a whole number from %lld to %lld.", name,
+                        min, max);
+    *out = v;
+    return ST_OK;
+}
+
 rstatus req_db(request *r, db_conn **out)
 {
     if (!r->db) {

@@ -99,6 +99,22 @@ const char *req_query(const request *r, const char *name);
 const char *req_param(const request *r, const char *name);
 
 /*
+ * Parses a positive id: decimal digits, no sign, no leading zero, at most 2^53
+ * (ids travel as JSON numbers, exact in every client). NULL and "" are not ids.
+ */
+bool req_parse_id(const char *s, long long *out);
+
+/* req_parse_id() of a {name} path parameter. */
+bool req_param_id(const request *r, const char *name, long long *out);
+
+/*
+ * An integer query argument in [min, max]; def when absent or empty. A bad
+ * value fails the request (400, naming the argument) and is returned.
+ */
+rstatus req_query_int(request *r, const char *name, long long def, long long min, long long max,
+                      long long *out);
+
+/*
  * The request's database connection, acquired from the pool on first call and
  * released by the server as soon as the handler returns (never held while the
  * reply is sent). ST_UNAVAILABLE when the database cannot be reached.

@@ -13,22 +13,6 @@
 
 static const char no_account[] = "No such account.";
 
-static rstatus query_int(request *r, const char *name, long long def, long long min,
-                         long long max, long long *out)
-{
-    const char *s = req_query(r, name);
-    *out = def;
-    if (!s || !*s)
-        return ST_OK;
-    char *end;
-    long long v = strtoll(s, &end, 10);
-    if (*end || v < min || v > max || s[0] < '0' || s[0] > '9')
-        return req_fail(r, ST_UNPROCESSABLE, "%s must be an integer between %lld and %lld.",
-                        name, min, max);
-    *out = v;
-    return ST_OK;
-}
-
 static bool status_ok(const char *s)
 {
     return !strcmp(s, "active") || !strcmp(s, "suspended") || !strcmp(s, "deactivated");
@@ -65,9 +49,9 @@ rstatus people_admin_user_list(request *r)
     if (status && !status_ok(status))
         return req_fail(r, ST_UNPROCESSABLE, "status must be active, suspended or deactivated.");
     long long limit, offset;
-    rstatus st = query_int(r, "limit", ADMIN_LIMIT_DEFAULT, 1, PEOPLE_PAGE_MAX, &limit);
+    rstatus st = req_query_int(r, "limit", ADMIN_LIMIT_DEFAULT, 1, PEOPLE_PAGE_MAX, &limit);
     if (st == ST_OK)
-        st = query_int(r, "offset", 0, 0, 1000000, &offset);
+        st = req_query_int(r, "offset", 0, 0, 1000000, &offset);
     if (st != ST_OK)
         return st;
     people_admin_query aq = {.status = status, .limit = (int)limit, .offset = (int)offset};
@@ -152,7 +136,7 @@ rstatus people_admin_user_update(request *r)
 {
     static const char *const keys[] = {"status", "platform_role", "organisation_id"};
     long long id;
-    if (!people_parse_id(req_param(r, "id"), &id))
+    if (!req_param_id(r, "id", &id))
         return req_fail(r, ST_NOT_FOUND, no_account);
     const char *status = NULL, *role = NULL;
     long long org = -1;     /* -1 unchanged, 0 none */

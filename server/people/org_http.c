@@ -80,7 +80,7 @@ rstatus people_org_create(request *r)
 rstatus people_org_update(request *r)
 {
     long long id;
-    if (!people_parse_id(req_param(r, "id"), &id))
+    if (!req_param_id(r, "id", &id))
         return req_fail(r, ST_NOT_FOUND, "No such organisation.");
     const char *kind = NULL, *name = NULL;
     rstatus st = people_body_object(r);

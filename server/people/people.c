@@ -126,22 +126,6 @@ int people_search_words(arena *a, const char *q, const char *words[PEOPLE_SEARCH
     return n;
 }
 
-bool people_parse_id(const char *s, long long *out)
-{
-    if (!s || !*s || *s == '0' || strlen(s) > 16)
-        return false;
-    long long v = 0;
-    for (const char *p = s; *p; p++) {
-        if (*p < '0' || *p > '9')
-            return false;
-        v = v * 10 + (*p - '0');
-    }
-    if (v > (1LL << 53))
-        return false;
-    *out = v;
-    return true;
-}
-
 const char *people_link_origin(request *r)
 {
     const char *pub = r->app->cfg->public_origin;

@@ -72,9 +72,6 @@ bool people_email_ok(const char *s);
  */
 int people_search_words(arena *a, const char *q, const char *words[PEOPLE_SEARCH_WORDS]);
 
-/* Parses a positive id (1..2^53) from a path parameter; false when it is not one. */
-bool people_parse_id(const char *s, long long *out);
-
 /* The base URL links in e-mails start with: RELAIS_PUBLIC_ORIGIN or http://127.0.0.1:PORT. */
 const char *people_link_origin(request *r);
 

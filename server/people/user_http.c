@@ -13,34 +13,17 @@
 
 static const char no_person[] = "No such person.";
 
-/* An integer query argument in [min, max], def when absent; fails the request when bad. */
-static rstatus query_int(request *r, const char *name, long long def, long long min,
-                         long long max, long long *out)
-{
-    const char *s = req_query(r, name);
-    *out = def;
-    if (!s || !*s)
-        return ST_OK;
-    char *end;
-    long long v = strtoll(s, &end, 10);
-    if (*end || v < min || v > max || (s[0] < '0' || s[0] > '9'))
-        return req_fail(r, ST_UNPROCESSABLE, "%s must be an integer between %lld and %lld.",
-                        name, min, max);
-    *out = v;
-    return ST_OK;
-}
-
 rstatus people_user_list(request *r)
 {
     const char *q = req_query(r, "q");
     if (q && strlen(q) > QUERY_MAX_BYTES)
         return req_fail(r, ST_UNPROCESSABLE, "q is longer than %d bytes.", QUERY_MAX_BYTES);
     long long org, limit, offset;
-    rstatus st = query_int(r, "organisation", 0, 1, 1LL << 53, &org);
+    rstatus st = req_query_int(r, "organisation", 0, 1, 1LL << 53, &org);
     if (st == ST_OK)
-        st = query_int(r, "limit", DIRECTORY_LIMIT_DEFAULT, 1, PEOPLE_PAGE_MAX, &limit);
+        st = req_query_int(r, "limit", DIRECTORY_LIMIT_DEFAULT, 1, PEOPLE_PAGE_MAX, &limit);
     if (st == ST_OK)
-        st = query_int(r, "offset", 0, 0, OFFSET_MAX, &offset);
+        st = req_query_int(r, "offset", 0, 0, OFFSET_MAX, &offset);
     if (st != ST_OK)
         return st;
 
@@ -71,7 +54,7 @@ static bool may_see(const request *r, long long id, const people_facts *f)
 rstatus people_user_get(request *r)
 {
     long long id;
-    if (!people_parse_id(req_param(r, "id"), &id))
+    if (!req_param_id(r, "id", &id))
         return req_fail(r, ST_NOT_FOUND, no_person);
     db_conn *db;
     rstatus st = req_db(r, &db);
@@ -91,7 +74,7 @@ rstatus people_user_get(request *r)
 rstatus people_user_photo(request *r)
 {
     long long id;
-    if (!people_parse_id(req_param(r, "id"), &id))
+    if (!req_param_id(r, "id", &id))
         return req_fail(r, ST_NOT_FOUND, no_person);
     db_conn *db;
     rstatus st = req_db(r, &db);

@@ -7,6 +7,7 @@
 #include <cmocka.h>
 
 #include "audit/audit.h"
+#include "http/request.h"
 #include "people/people.h"
 
 static void test_image_sniff(void **state)
@@ -63,16 +64,16 @@ static void test_trim_email_id(void **state)
     assert_false(people_email_ok("ab"));
 
     long long id = 0;
-    assert_true(people_parse_id("42", &id));
+    assert_true(req_parse_id("42", &id));
     assert_int_equal(id, 42);
-    assert_true(people_parse_id("9007199254740992", &id));
-    assert_false(people_parse_id("9007199254740993", &id));
-    assert_false(people_parse_id("0", &id));
-    assert_false(people_parse_id("042", &id));
-    assert_false(people_parse_id("-1", &id));
-    assert_false(people_parse_id("1e3", &id));
-    assert_false(people_parse_id("", &id));
-    assert_false(people_parse_id(NULL, &id));
+    assert_true(req_parse_id("9007199254740992", &id));
+    assert_false(req_parse_id("9007199254740993", &id));
+    assert_false(req_parse_id("0", &id));
+    assert_false(req_parse_id("042", &id));
+    assert_false(req_parse_id("-1", &id));
+    assert_false(req_parse_id("1e3", &id));
+    assert_false(req_parse_id("", &id));
+    assert_false(req_parse_id(NULL, &id));
 }
 
 static void test_search_words(void **state)
