@@ -84,7 +84,7 @@ describe('issue 4 journeys', () => {
       // The header now names the person; the navigation has no community yet.
       await page.getByRole('button', { name: 'Compte de Julien Roux' }).waitFor();
       const nav = page.getByRole('navigation', { name: 'Menu principal' });
-      assert.match(await nav.innerText(), /Aucune communauté pour l’instant/);
+      await nav.getByText('Aucune communauté pour l’instant').waitFor();
       const mine = page.getByRole('region', { name: 'Mes communautés' });
       await mine.getByText('Vous n’êtes membre d’aucune communauté').waitFor();
 
@@ -225,6 +225,7 @@ describe('issue 4 journeys', () => {
 
         // The communities page: mine only, nothing to discover, no creation.
         await visit(p, app.url, '/communautes');
+        await p.locator('.community-card').first().waitFor();
         const main = await p.locator('main').innerText();
         assert.match(main, /Parcours personnes âgées GHT–ARS/);
         for (const hidden of ['Soins palliatifs Vaucluse', 'Qualité et gestion des risques', 'Comité de direction', 'À découvrir', 'Créer une communauté']) {

@@ -155,9 +155,11 @@ describe('login and logout', () => {
     await page.waitForURL(`${app.url}/connexion`);
     await waitForPage(page);
     await page.locator('#toasts-polite .toast').filter({ hasText: 'Vous êtes déconnecté.' }).waitFor();
-    assert.ok(await page.getByRole('banner').getByRole('link', { name: 'Se connecter' }).isVisible());
+    assert.equal(await page.getByRole('button', { name: 'Compte de Hélène Garnier' }).count(), 0, 'the account menu is gone');
     assert.equal(await sql(app, `SELECT count(*) FROM sessions WHERE user_id = ${agent.id} AND revoked_at IS NULL`), '0', 'the server ended the session');
 
+    await visit(page, app.url, '/');
+    assert.ok(await page.getByRole('banner').getByRole('link', { name: 'Se connecter' }).isVisible(), 'the header offers to sign in');
     // Back to a page that needs a session: the login page again.
     await visit(page, app.url, '/profil/sessions');
     assert.equal(new URL(page.url()).pathname, '/connexion');

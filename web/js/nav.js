@@ -1,10 +1,10 @@
 // Shell navigation: marks the current page in the menu, renders the signed-in person's communities and shows the administration links to administrators.
 import { h } from './dom.js';
 import { t } from './i18n.js';
-import { emptyState } from './ui/states.js';
+import { emptyState, loadingState } from './ui/states.js';
 import { icon } from './ui/icons.js';
 
-let communities = null; // null: nobody is signed in
+let communities = null; // null: nobody is signed in; 'loading': list on its way; 'error': it could not be loaded
 let container = null;
 
 /** Binds the navigation to its container (#nav-communities) and draws it. */
@@ -23,8 +23,30 @@ export function setCommunities(list) {
   markCurrent(location.pathname);
 }
 
+/** The list could not be fetched (server unreachable): say so instead of a list that may be wrong. */
+export function setCommunitiesFailed() {
+  if (Array.isArray(communities)) return;
+  communities = 'error';
+  renderCommunities();
+}
+
+/** Signed in, the list is being fetched: a skeleton rather than a wrong "none" or "sign in". */
+export function setCommunitiesLoading() {
+  if (Array.isArray(communities)) return; // keep showing the list being refreshed
+  communities = 'loading';
+  renderCommunities();
+}
+
 export function renderCommunities() {
   if (!container) return;
+  if (communities === 'loading') {
+    container.replaceChildren(loadingState({ label: t('nav.communities.loading'), lines: 2 }));
+    return;
+  }
+  if (communities === 'error') {
+    container.replaceChildren(h('p', { class: 'site-nav__note' }, t('nav.communities.error')));
+    return;
+  }
   if (communities === null) {
     container.replaceChildren(emptyState({
       icon: 'user',

@@ -1,6 +1,6 @@
 // Who is signed in: asks GET /api/me at boot, keeps the user and the CSRF token, signs in and out, and keeps the navigation's list of my communities up to date.
 import { api, ApiError, setCsrfToken } from './api.js';
-import { setCommunities } from './nav.js';
+import { setCommunities, setCommunitiesLoading, setCommunitiesFailed } from './nav.js';
 
 let user = null;
 const listeners = new Set();
@@ -91,12 +91,14 @@ export async function refreshMyCommunities() {
     setCommunities(null);
     return;
   }
+  setCommunitiesLoading();
   try {
     const page = await api.get('/api/communities?mine=1&limit=100');
     if (ticket === communitiesRequest && user) setCommunities(page.items.map(({ id, name }) => ({ id, name })));
   } catch (err) {
     if (!(err instanceof ApiError)) throw err;
-    // The navigation keeps what it showed; the page in view reports its own failures.
+    // A list already shown stays; the page in view reports its own failures.
+    if (ticket === communitiesRequest && user) setCommunitiesFailed();
   }
 }
 
