@@ -209,5 +209,7 @@ rstatus document_http_content(request *r);    /* GET    /api/documents/{id}/cont
 rstatus document_http_lock(request *r);       /* POST   /api/documents/{id}/lock */
 rstatus document_http_unlock(request *r);     /* DELETE /api/documents/{id}/lock */
 rstatus document_http_restore(request *r);    /* POST   /api/documents/{id}/versions/{n}/restore */
+rstatus document_http_export_community(request *r);   /* GET /api/communities/{id}/export.zip */
+rstatus document_http_export_folder(request *r);      /* GET /api/folders/{id}/export.zip */
 
 #endif

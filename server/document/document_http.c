@@ -43,7 +43,7 @@ static rstatus load_doc(request *r, bool lock, enum acl_action action, doc_ctx *
 {
     memset(d, 0, sizeof *d);
     long long id;
-    if (!community_http_id_param(r, "id", &id))
+    if (!req_param_id(r, "id", &id))
         return req_fail(r, ST_NOT_FOUND, NO_SUCH_DOCUMENT);
     db_conn *db;
     rstatus st = req_db(r, &db);
@@ -313,8 +313,8 @@ rstatus document_http_list(request *r)
         return req_fail(r, ST_BAD_REQUEST, "sort must be title, updated or created.");
     if ((q.tag && strlen(q.tag) > 4 * DOC_TAG_MAX) || (q.type && strlen(q.type) > 127))
         return req_fail(r, ST_BAD_REQUEST, "A filter is too long.");
-    if ((st = community_http_query_int(r, "limit", 1, DOC_LIST_MAX, 50, &q.limit)) != ST_OK ||
-        (st = community_http_query_int(r, "offset", 0, 1000000, 0, &q.offset)) != ST_OK)
+    if ((st = req_query_int(r, "limit", 50, 1, DOC_LIST_MAX, &q.limit)) != ST_OK ||
+        (st = req_query_int(r, "offset", 0, 0, 1000000, &q.offset)) != ST_OK)
         return st;
     json_t *out;
     if ((st = doc_list(r->db, r->who, &q, &out)) != ST_OK)
@@ -498,7 +498,7 @@ rstatus document_http_version_add(request *r)
 rstatus document_http_restore(request *r)
 {
     long long n;
-    if (!community_http_id_param(r, "n", &n) || n > 1000000000)
+    if (!req_param_id(r, "n", &n) || n > 1000000000)
         return req_fail(r, ST_NOT_FOUND, "No such version.");
     doc_ctx d;
     rstatus st = load_doc(r, false, ACL_WRITE, &d);
@@ -567,7 +567,7 @@ rstatus document_http_unlock(request *r)
 rstatus document_http_content(request *r)
 {
     long long n = 0;
-    if (req_param(r, "n") && (!community_http_id_param(r, "n", &n) || n > 1000000000))
+    if (req_param(r, "n") && (!req_param_id(r, "n", &n) || n > 1000000000))
         return req_fail(r, ST_NOT_FOUND, "No such version.");
     doc_ctx d;
     rstatus st = load_doc(r, false, ACL_READ, &d);

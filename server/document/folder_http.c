@@ -80,7 +80,7 @@ rstatus folder_http_create(request *r)
 static rstatus load_folder(request *r, bool lock, enum acl_action action, long long *id,
                            community_facts *f)
 {
-    if (!community_http_id_param(r, "id", id))
+    if (!req_param_id(r, "id", id))
         return req_fail(r, ST_NOT_FOUND, NO_SUCH_FOLDER);
     db_conn *db;
     long long community_id;

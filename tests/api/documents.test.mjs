@@ -4,7 +4,9 @@
 // rights, and hostile files (oversize, zip bomb, HTML/SVG with script, path names, long names).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync, mkdtempSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import os from 'node:os';
 import { createHash } from 'node:crypto';
 import path from 'node:path';
 import { startServer, request, rawRequest } from '../lib/harness.mjs';
@@ -328,4 +330,47 @@ test('hostile files: oversize, zip bomb, corrupt PDF, HTML and SVG with script, 
   const nofile = multipart({ title: 'sans fichier' });
   res = await as('bob', 'POST', `/api/communities/${community.id}/documents`, nofile.body, nofile.headers);
   assert.equal(res.status, 422, res.text());
+});
+
+test('export: a folder or the whole library as a ZIP with a manifest, only for readers', async () => {
+  const other = (await as('alice', 'POST', '/api/communities', { name: 'Export du GHT', visibility: 'restricted' })).json();
+  const mk = async (body) => (await as('alice', 'POST', `/api/communities/${other.id}/folders`, body)).json();
+  const top = await mk({ name: 'Protocoles' });
+  const sub = await mk({ name: 'Urgences', parent_id: top.id });
+  const pdf = fixture('procedure.pdf');
+  await upload('alice', { folder_id: String(top.id), title: 'Hygiène' }, { name: 'hygiène.pdf', data: pdf }, 201, other.id);
+  await upload('alice', { folder_id: String(sub.id) }, { name: 'garde.txt', data: Buffer.from('Tableau de garde\n') }, 201, other.id);
+  await upload('alice', { folder_id: String(sub.id) }, { name: 'garde.txt', data: Buffer.from('Autre tableau\n') }, 201, other.id);
+  await upload('alice', {}, { name: 'racine.md', data: fixture('journee.md') }, 201, other.id);
+
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'relais-export-'));
+  const unzip = (res, name) => {
+    assert.equal(res.status, 200, res.text());
+    assert.equal(res.headers['content-type'], 'application/zip');
+    assert.equal(Number(res.headers['content-length']), res.body.length);
+    const file = path.join(dir, name);
+    writeFileSync(file, res.body);
+    execFileSync('unzip', ['-tq', file]);
+    return {
+      names: execFileSync('unzip', ['-Z1', file]).toString().trim().split('\n').sort(),
+      read: (entry) => execFileSync('unzip', ['-p', file, entry]),
+    };
+  };
+  // Bob belongs to the first community, not this one: visible, not readable.
+  let res = await as('bob', 'GET', `/api/communities/${other.id}/export.zip`);
+  assert.equal(res.status, 403);
+  const lib = unzip(await as('alice', 'GET', `/api/communities/${other.id}/export.zip`), 'lib.zip');
+  assert.deepEqual(lib.names, ['Protocoles/Urgences/garde (2).txt', 'Protocoles/Urgences/garde.txt',
+    'Protocoles/hygiène.pdf', 'manifest.csv', 'racine.md']);
+  assert.ok(lib.read('Protocoles/hygiène.pdf').equals(pdf));
+  const manifest = lib.read('manifest.csv').toString();
+  assert.match(manifest, /^\ufeffpath,title,version,author,date,sha256\r\n/);
+  assert.ok(manifest.includes(`Protocoles/hygiène.pdf,Hygiène,1,Alice Animatrice,`));
+  assert.ok(manifest.includes(sha256(pdf)));
+  res = await as('alice', 'GET', `/api/folders/${sub.id}/export.zip`);
+  assert.match(res.headers['content-disposition'], /^attachment; filename="Urgences.zip"/);
+  assert.deepEqual(unzip(res, 'sub.zip').names, ['Urgences/garde (2).txt', 'Urgences/garde.txt', 'manifest.csv']);
+  assert.equal((await as('carole', 'GET', `/api/folders/${sub.id}/export.zip`)).status, 404);
+  assert.equal(Number(await db.run(`SELECT count(*) FROM audit_events WHERE action = 'library.exported'
+    AND community_id = ${other.id}`)), 2);
 });

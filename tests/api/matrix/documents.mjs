@@ -192,6 +192,14 @@ export const rows = [
     path: '/api/documents/{doc}/versions/{n}/restore',
     expect: (p, c, ctx) => writeObject(p, c, ctx, 201),
   }),
+  {
+    method: 'GET',
+    path: '/api/communities/{community}/export.zip',
+    setup: docSetup,
+    after: cleanup,
+    expect: (p, c, ctx) => readCommunity(p, c, ctx),
+  },
+  folderRow({ method: 'GET', path: '/api/folders/{folder}/export.zip', expect: (p, c, ctx) => readObject(p, c, ctx) }),
   docRow({ method: 'POST', path: '/api/documents/{doc}/lock', expect: (p, c, ctx) => writeObject(p, c, ctx, 200) }),
   docRow({
     method: 'DELETE',
