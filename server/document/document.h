@@ -139,6 +139,13 @@ rstatus doc_update(db_conn *db, const audit_ctx *ctx, const doc_facts *f, const 
 /* Moves the document to the trash. */
 rstatus doc_trash(db_conn *db, const audit_ctx *ctx, const doc_facts *f);
 
+/* {"items": [...]}: the community's documents trashed less than 30 days ago, newest first. */
+rstatus doc_trash_list(db_conn *db, const principal *viewer, long long community_id,
+                       json_t **out);
+
+/* Takes a document of the community out of the trash (within 30 days); else ST_NOT_FOUND. */
+rstatus doc_untrash(db_conn *db, const audit_ctx *ctx, long long community_id, long long id);
+
 /* Sets or clears the check-out lock (holder 0 = unlock). */
 rstatus doc_lock_set(db_conn *db, const audit_ctx *ctx, const doc_facts *f, long long holder,
                      bool broken);
@@ -209,6 +216,8 @@ rstatus document_http_content(request *r);    /* GET    /api/documents/{id}/cont
 rstatus document_http_lock(request *r);       /* POST   /api/documents/{id}/lock */
 rstatus document_http_unlock(request *r);     /* DELETE /api/documents/{id}/lock */
 rstatus document_http_restore(request *r);    /* POST   /api/documents/{id}/versions/{n}/restore */
+rstatus document_http_trash(request *r);      /* GET    /api/communities/{id}/trash */
+rstatus document_http_untrash(request *r);    /* POST   /api/communities/{id}/trash/{document_id}/restore */
 rstatus document_http_export_community(request *r);   /* GET /api/communities/{id}/export.zip */
 rstatus document_http_export_folder(request *r);      /* GET /api/folders/{id}/export.zip */
 

@@ -647,3 +647,39 @@ rstatus document_http_content(request *r)
     r->reply_len = (size_t)range.length;
     return ST_OK;
 }
+
+/* ---- trash --------------------------------------------------------------------------------- */
+
+/* The trash is the animators' (ACL_EDIT): they restore what members deleted. */
+rstatus document_http_trash(request *r)
+{
+    community_facts f;
+    rstatus st = community_http_load(r, false, &f);
+    if (st != ST_OK || (st = community_http_require(r, &f, ACL_EDIT)) != ST_OK)
+        return st;
+    json_t *out;
+    if ((st = doc_trash_list(r->db, r->who, f.id, &out)) != ST_OK)
+        return st;
+    return reply_json(r, 200, out);
+}
+
+rstatus document_http_untrash(request *r)
+{
+    long long id;
+    if (!req_param_id(r, "document_id", &id))
+        return req_fail(r, ST_NOT_FOUND, NO_SUCH_DOCUMENT);
+    community_facts f;
+    rstatus st = community_http_load(r, true, &f);
+    if (st != ST_OK)
+        return st;
+    if ((st = community_http_require(r, &f, ACL_EDIT)) != ST_OK)
+        return community_http_end(r, &f, st);
+    audit_ctx ctx = audit_ctx_of(r);
+    st = community_http_end(r, &f, doc_untrash(r->db, &ctx, f.id, id));
+    if (st == ST_NOT_FOUND)
+        return req_fail(r, st, "No such document in the trash (it is kept 30 days).");
+    if (st != ST_OK)
+        return st;
+    doc_ctx d = {.community = f};
+    return reply_doc(r, &d, id, 200);
+}

@@ -539,3 +539,45 @@ rstatus doc_folder_delete(db_conn *db, const audit_ctx *ctx, long long community
         return st;
     return audit_record(db, ctx, "folder.deleted", "folder", fb, community_id, NULL);
 }
+
+/* ---- trash ------------------------------------------------------------------------------- */
+
+/* What the trash keeps: documents deleted less than this long ago can come back. */
+#define TRASH_KEPT "30 days"
+
+static const char sql_trash_list[] =
+    "SELECT json_build_object('items', coalesce(json_agg(json_build_object("
+    "  'id', d.id, 'title', d.title, 'folder_id', d.folder_id,"
+    "  'deleted_at', " CSQL_TS("d.deleted_at") ", 'deleted_by', " DOC_PERSON("a") ","
+    "  'restorable_until', " CSQL_TS("d.deleted_at + interval '" TRASH_KEPT "'") ","
+    "  'file', json_build_object('filename', v.filename, 'size', v.size, 'media_type', v.media_type))"
+    "  ORDER BY d.deleted_at DESC, d.id), '[]'::json))::text"
+    " FROM documents d JOIN document_versions v ON v.document_id = d.id"
+    "  AND v.number = d.current_version"
+    " LEFT JOIN users a ON a.id = d.deleted_by"
+    " WHERE d.community_id = $1 AND d.deleted_at > now() - interval '" TRASH_KEPT "'";
+
+rstatus doc_trash_list(db_conn *db, const principal *viewer, long long community_id,
+                       json_t **out)
+{
+    char cb[24], vb[24];
+    const char *params[] = {csql_id(cb, community_id), csql_id(vb, viewer ? viewer->user_id : 0)};
+    return csql_json(db, sql_trash_list, 2, params, out);
+}
+
+/* Back from the trash, at the root when its folder went meanwhile (folder_id is then NULL). */
+static const char sql_untrash[] =
+    "UPDATE documents SET deleted_at = NULL, deleted_by = NULL, updated_at = now()"
+    " WHERE id = $1 AND community_id = $2"
+    "   AND deleted_at > now() - interval '" TRASH_KEPT "' RETURNING id";
+
+rstatus doc_untrash(db_conn *db, const audit_ctx *ctx, long long community_id, long long id)
+{
+    char idb[24], cb[24];
+    const char *params[] = {csql_id(idb, id), csql_id(cb, community_id)};
+    long long got;
+    rstatus st = csql_ll(db, sql_untrash, 2, params, &got);
+    if (st != ST_OK)
+        return st;
+    return audit_record(db, ctx, "document.untrashed", "document", idb, community_id, NULL);
+}

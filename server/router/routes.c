@@ -93,6 +93,8 @@ const route router_routes[] = {
     {"POST",   "/api/documents/{id}/versions/{n}/restore",          AUTH_SESSION, 0,       0,          document_http_restore},
     {"POST",   "/api/documents/{id}/lock",                          AUTH_SESSION, 0,       0,          document_http_lock},
     {"DELETE", "/api/documents/{id}/lock",                          AUTH_SESSION, 0,       0,          document_http_unlock},
+    {"GET",    "/api/communities/{id}/trash",                       AUTH_SESSION, 0,       0,          document_http_trash},
+    {"POST",   "/api/communities/{id}/trash/{document_id}/restore", AUTH_SESSION, 0,       0,          document_http_untrash},
     {"GET",    "/api/communities/{id}/export.zip",                  AUTH_SESSION, 0,       0,          document_http_export_community},
     {"GET",    "/api/folders/{id}/export.zip",                      AUTH_SESSION, 0,       0,          document_http_export_folder},
 

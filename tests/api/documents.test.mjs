@@ -257,6 +257,24 @@ test('validation workflow, filters, trash', async () => {
   assert.equal((await as('bob', 'GET', `/api/documents/${doc.id}`)).status, 404);
   assert.ok(!(await list('limit=200')).items.some((d) => d.id === doc.id));
   assert.equal(await audits('document.trashed', doc.id), 1);
+
+  // The trash is the animators': Bob cannot see it, Alice brings the document back.
+  assert.equal((await as('bob', 'GET', `/api/communities/${community.id}/trash`)).status, 403);
+  const trash = (await as('alice', 'GET', `/api/communities/${community.id}/trash`)).json();
+  const item = trash.items.find((t) => t.id === doc.id);
+  assert.equal(item.deleted_by.id, people.bob.id);
+  assert.ok(Date.parse(item.restorable_until) > Date.now() + 29 * 86400e3);
+  let back = await as('alice', 'POST', `/api/communities/${community.id}/trash/${doc.id}/restore`);
+  assert.equal(back.status, 200, back.text());
+  assert.equal(back.json().id, doc.id);
+  assert.equal((await as('bob', 'GET', `/api/documents/${doc.id}`)).status, 200);
+  back = await as('alice', 'POST', `/api/communities/${community.id}/trash/${doc.id}/restore`);
+  assert.equal(back.status, 404);
+  // Past 30 days it is gone for good.
+  await as('bob', 'DELETE', `/api/documents/${doc.id}`);
+  await db.run(`UPDATE documents SET deleted_at = now() - interval '31 days' WHERE id = ${doc.id}`);
+  assert.ok(!(await as('alice', 'GET', `/api/communities/${community.id}/trash`)).json().items.some((t) => t.id === doc.id));
+  assert.equal((await as('alice', 'POST', `/api/communities/${community.id}/trash/${doc.id}/restore`)).status, 404);
 });
 
 test('rights: a staff outsider reads nothing of a restricted community, a secret one does not exist', async () => {

@@ -95,6 +95,22 @@ function multipart(fields, name, data) {
 }
 const MULTIPART = { 'Content-Type': 'multipart/form-data; boundary=----relaismatrix' };
 
+/** ACL_EDIT on the community: its animators and administrators, not while archived. */
+function animatorCommunity(p, c, ctx, ok) {
+  if (p === 'anonymous') return 401;
+  if (c === 'missing' || !ctx.canSeeCommunity(c)) return 404;
+  if (archived(ctx, c)) return 403;
+  return ctx.roleOf(p, c) === 'animator' || ctx.user.admin ? ok : 403;
+}
+
+async function trashSetup(ctx) {
+  const vars = await docSetup(ctx);
+  if (ctx.c !== 'missing') {
+    await ctx.sql(`UPDATE documents SET deleted_at = now(), deleted_by = ${ctx.users.member.id} WHERE id = ${vars.doc}`);
+  }
+  return vars;
+}
+
 const docRow = (row) => ({ perCommunity: true, setup: docSetup, after: cleanup, ...row });
 const folderRow = (row) => ({ perCommunity: true, setup: folderSetup, after: cleanup, ...row });
 
@@ -192,6 +208,23 @@ export const rows = [
     path: '/api/documents/{doc}/versions/{n}/restore',
     expect: (p, c, ctx) => writeObject(p, c, ctx, 201),
   }),
+  {
+    method: 'GET',
+    path: '/api/communities/{community}/trash',
+    setup: trashSetup,
+    after: cleanup,
+    expect: (p, c, ctx) => animatorCommunity(p, c, ctx, 200),
+    listCheck: (json, ctx) => {
+      if (json.items.length !== 1 || json.items[0].id !== ctx.vars.doc) throw new Error('the trashed document');
+    },
+  },
+  {
+    method: 'POST',
+    path: '/api/communities/{community}/trash/{doc}/restore',
+    setup: trashSetup,
+    after: cleanup,
+    expect: (p, c, ctx) => animatorCommunity(p, c, ctx, 200),
+  },
   {
     method: 'GET',
     path: '/api/communities/{community}/export.zip',
