@@ -19,6 +19,20 @@ CREATE TYPE public.community_visibility AS ENUM (
     'secret'
 );
 
+CREATE TYPE public.document_status AS ENUM (
+    'draft',
+    'in_review',
+    'validated',
+    'archived'
+);
+
+CREATE TYPE public.extraction_status AS ENUM (
+    'done',
+    'truncated',
+    'none',
+    'failed'
+);
+
 CREATE TYPE public.join_request_status AS ENUM (
     'pending',
     'approved',
@@ -42,6 +56,12 @@ CREATE TYPE public.organisation_kind AS ENUM (
 CREATE TYPE public.platform_role AS ENUM (
     'user',
     'admin'
+);
+
+CREATE TYPE public.review_action AS ENUM (
+    'submitted',
+    'validated',
+    'rejected'
 );
 
 CREATE TYPE public.token_scope AS ENUM (
@@ -157,6 +177,84 @@ ALTER TABLE public.communities ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTITY 
     CACHE 1
 );
 
+CREATE TABLE public.document_reviews (
+    id bigint NOT NULL,
+    document_id bigint NOT NULL,
+    version integer NOT NULL,
+    action public.review_action NOT NULL,
+    actor_id bigint,
+    comment text DEFAULT ''::text NOT NULL,
+    at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT document_reviews_comment_check CHECK ((length(comment) <= 2000))
+);
+
+ALTER TABLE public.document_reviews ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTITY (
+    SEQUENCE NAME public.document_reviews_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
+
+CREATE TABLE public.document_tags (
+    document_id bigint NOT NULL,
+    tag_id bigint NOT NULL
+);
+
+CREATE TABLE public.document_versions (
+    document_id bigint NOT NULL,
+    number integer NOT NULL,
+    sha256 bytea NOT NULL,
+    size bigint NOT NULL,
+    media_type text NOT NULL,
+    filename text NOT NULL,
+    comment text DEFAULT ''::text NOT NULL,
+    author_id bigint,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    restored_from integer,
+    text_status public.extraction_status NOT NULL,
+    extracted_text text,
+    text_error text,
+    CONSTRAINT document_versions_comment_check CHECK ((length(comment) <= 1000)),
+    CONSTRAINT document_versions_filename_check CHECK (((length(filename) >= 1) AND (length(filename) <= 255))),
+    CONSTRAINT document_versions_media_type_check CHECK (((length(media_type) >= 1) AND (length(media_type) <= 127))),
+    CONSTRAINT document_versions_number_check CHECK ((number >= 1)),
+    CONSTRAINT document_versions_sha256_check CHECK ((octet_length(sha256) = 32)),
+    CONSTRAINT document_versions_size_check CHECK ((size >= 0))
+);
+
+CREATE TABLE public.documents (
+    id bigint NOT NULL,
+    community_id bigint NOT NULL,
+    folder_id bigint,
+    title text NOT NULL,
+    description text DEFAULT ''::text NOT NULL,
+    status public.document_status DEFAULT 'draft'::public.document_status NOT NULL,
+    version_count integer DEFAULT 0 NOT NULL,
+    current_version integer DEFAULT 0 NOT NULL,
+    author_id bigint,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    locked_by bigint,
+    locked_at timestamp with time zone,
+    deleted_at timestamp with time zone,
+    deleted_by bigint,
+    CONSTRAINT documents_check CHECK (((current_version >= 0) AND (current_version <= version_count))),
+    CONSTRAINT documents_description_check CHECK ((length(description) <= 5000)),
+    CONSTRAINT documents_title_check CHECK (((length(title) >= 1) AND (length(title) <= 300))),
+    CONSTRAINT documents_version_count_check CHECK ((version_count >= 0))
+);
+
+ALTER TABLE public.documents ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTITY (
+    SEQUENCE NAME public.documents_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
+
 CREATE TABLE public.email_outbox (
     id bigint NOT NULL,
     kind text NOT NULL,
@@ -172,6 +270,33 @@ CREATE TABLE public.email_outbox (
 
 ALTER TABLE public.email_outbox ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTITY (
     SEQUENCE NAME public.email_outbox_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
+
+CREATE TABLE public.folder_recipients (
+    folder_id bigint NOT NULL,
+    user_id bigint NOT NULL
+);
+
+CREATE TABLE public.folders (
+    id bigint NOT NULL,
+    community_id bigint NOT NULL,
+    parent_id bigint,
+    name text NOT NULL,
+    notify_community boolean DEFAULT false NOT NULL,
+    created_by bigint,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT folders_check CHECK (((parent_id IS NULL) OR (parent_id <> id))),
+    CONSTRAINT folders_name_check CHECK ((((length(name) >= 1) AND (length(name) <= 200)) AND (name !~ '[[:cntrl:]/\\]'::text)))
+);
+
+ALTER TABLE public.folders ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTITY (
+    SEQUENCE NAME public.folders_id_seq
     START WITH 1
     INCREMENT BY 1
     NO MINVALUE
@@ -289,6 +414,23 @@ ALTER TABLE public.sessions ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTITY (
     CACHE 1
 );
 
+CREATE TABLE public.tags (
+    id bigint NOT NULL,
+    community_id bigint NOT NULL,
+    name public.citext NOT NULL,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT tags_name_check CHECK ((((length((name)::text) >= 1) AND (length((name)::text) <= 60)) AND (name OPERATOR(public.!~) '[[:cntrl:],]'::public.citext)))
+);
+
+ALTER TABLE public.tags ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTITY (
+    SEQUENCE NAME public.tags_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
+
 CREATE TABLE public.used_tokens (
     nonce bytea NOT NULL,
     purpose text NOT NULL,
@@ -353,8 +495,26 @@ ALTER TABLE ONLY public.communities
 ALTER TABLE ONLY public.communities
     ADD CONSTRAINT communities_slug_key UNIQUE (slug);
 
+ALTER TABLE ONLY public.document_reviews
+    ADD CONSTRAINT document_reviews_pkey PRIMARY KEY (id);
+
+ALTER TABLE ONLY public.document_tags
+    ADD CONSTRAINT document_tags_pkey PRIMARY KEY (document_id, tag_id);
+
+ALTER TABLE ONLY public.document_versions
+    ADD CONSTRAINT document_versions_pkey PRIMARY KEY (document_id, number);
+
+ALTER TABLE ONLY public.documents
+    ADD CONSTRAINT documents_pkey PRIMARY KEY (id);
+
 ALTER TABLE ONLY public.email_outbox
     ADD CONSTRAINT email_outbox_pkey PRIMARY KEY (id);
+
+ALTER TABLE ONLY public.folder_recipients
+    ADD CONSTRAINT folder_recipients_pkey PRIMARY KEY (folder_id, user_id);
+
+ALTER TABLE ONLY public.folders
+    ADD CONSTRAINT folders_pkey PRIMARY KEY (id);
 
 ALTER TABLE ONLY public.invitations
     ADD CONSTRAINT invitations_nonce_key UNIQUE (nonce);
@@ -386,6 +546,12 @@ ALTER TABLE ONLY public.sessions
 ALTER TABLE ONLY public.sessions
     ADD CONSTRAINT sessions_token_hash_key UNIQUE (token_hash);
 
+ALTER TABLE ONLY public.tags
+    ADD CONSTRAINT tags_community_id_name_key UNIQUE (community_id, name);
+
+ALTER TABLE ONLY public.tags
+    ADD CONSTRAINT tags_pkey PRIMARY KEY (id);
+
 ALTER TABLE ONLY public.used_tokens
     ADD CONSTRAINT used_tokens_pkey PRIMARY KEY (nonce);
 
@@ -407,7 +573,21 @@ CREATE INDEX audit_events_community ON public.audit_events USING btree (communit
 
 CREATE INDEX audit_events_object ON public.audit_events USING btree (object_type, object_id, at);
 
+CREATE INDEX document_reviews_document ON public.document_reviews USING btree (document_id, at);
+
+CREATE INDEX document_tags_tag ON public.document_tags USING btree (tag_id);
+
+CREATE INDEX document_versions_sha256 ON public.document_versions USING btree (sha256);
+
+CREATE INDEX documents_community ON public.documents USING btree (community_id, folder_id) WHERE (deleted_at IS NULL);
+
+CREATE INDEX documents_trash ON public.documents USING btree (community_id, deleted_at) WHERE (deleted_at IS NOT NULL);
+
 CREATE INDEX email_outbox_unsent ON public.email_outbox USING btree (created_at) WHERE (sent_at IS NULL);
+
+CREATE INDEX folders_parent ON public.folders USING btree (parent_id);
+
+CREATE UNIQUE INDEX folders_unique_name ON public.folders USING btree (community_id, COALESCE(parent_id, (0)::bigint), lower(name));
 
 CREATE INDEX invitations_community ON public.invitations USING btree (community_id);
 
@@ -432,8 +612,56 @@ ALTER TABLE ONLY public.communities
 ALTER TABLE ONLY public.communities
     ADD CONSTRAINT communities_organisation_id_fkey FOREIGN KEY (organisation_id) REFERENCES public.organisations(id) ON DELETE RESTRICT;
 
+ALTER TABLE ONLY public.document_reviews
+    ADD CONSTRAINT document_reviews_actor_id_fkey FOREIGN KEY (actor_id) REFERENCES public.users(id) ON DELETE SET NULL;
+
+ALTER TABLE ONLY public.document_reviews
+    ADD CONSTRAINT document_reviews_document_id_fkey FOREIGN KEY (document_id) REFERENCES public.documents(id) ON DELETE CASCADE;
+
+ALTER TABLE ONLY public.document_tags
+    ADD CONSTRAINT document_tags_document_id_fkey FOREIGN KEY (document_id) REFERENCES public.documents(id) ON DELETE CASCADE;
+
+ALTER TABLE ONLY public.document_tags
+    ADD CONSTRAINT document_tags_tag_id_fkey FOREIGN KEY (tag_id) REFERENCES public.tags(id) ON DELETE CASCADE;
+
+ALTER TABLE ONLY public.document_versions
+    ADD CONSTRAINT document_versions_author_id_fkey FOREIGN KEY (author_id) REFERENCES public.users(id) ON DELETE SET NULL;
+
+ALTER TABLE ONLY public.document_versions
+    ADD CONSTRAINT document_versions_document_id_fkey FOREIGN KEY (document_id) REFERENCES public.documents(id) ON DELETE CASCADE;
+
+ALTER TABLE ONLY public.documents
+    ADD CONSTRAINT documents_author_id_fkey FOREIGN KEY (author_id) REFERENCES public.users(id) ON DELETE SET NULL;
+
+ALTER TABLE ONLY public.documents
+    ADD CONSTRAINT documents_community_id_fkey FOREIGN KEY (community_id) REFERENCES public.communities(id) ON DELETE CASCADE;
+
+ALTER TABLE ONLY public.documents
+    ADD CONSTRAINT documents_deleted_by_fkey FOREIGN KEY (deleted_by) REFERENCES public.users(id) ON DELETE SET NULL;
+
+ALTER TABLE ONLY public.documents
+    ADD CONSTRAINT documents_folder_id_fkey FOREIGN KEY (folder_id) REFERENCES public.folders(id) ON DELETE RESTRICT;
+
+ALTER TABLE ONLY public.documents
+    ADD CONSTRAINT documents_locked_by_fkey FOREIGN KEY (locked_by) REFERENCES public.users(id) ON DELETE SET NULL;
+
 ALTER TABLE ONLY public.email_outbox
     ADD CONSTRAINT email_outbox_user_id_fkey FOREIGN KEY (user_id) REFERENCES public.users(id) ON DELETE SET NULL;
+
+ALTER TABLE ONLY public.folder_recipients
+    ADD CONSTRAINT folder_recipients_folder_id_fkey FOREIGN KEY (folder_id) REFERENCES public.folders(id) ON DELETE CASCADE;
+
+ALTER TABLE ONLY public.folder_recipients
+    ADD CONSTRAINT folder_recipients_user_id_fkey FOREIGN KEY (user_id) REFERENCES public.users(id) ON DELETE CASCADE;
+
+ALTER TABLE ONLY public.folders
+    ADD CONSTRAINT folders_community_id_fkey FOREIGN KEY (community_id) REFERENCES public.communities(id) ON DELETE CASCADE;
+
+ALTER TABLE ONLY public.folders
+    ADD CONSTRAINT folders_created_by_fkey FOREIGN KEY (created_by) REFERENCES public.users(id) ON DELETE SET NULL;
+
+ALTER TABLE ONLY public.folders
+    ADD CONSTRAINT folders_parent_id_fkey FOREIGN KEY (parent_id) REFERENCES public.folders(id) ON DELETE CASCADE;
 
 ALTER TABLE ONLY public.invitations
     ADD CONSTRAINT invitations_accepted_by_fkey FOREIGN KEY (accepted_by) REFERENCES public.users(id) ON DELETE SET NULL;
@@ -461,6 +689,9 @@ ALTER TABLE ONLY public.memberships
 
 ALTER TABLE ONLY public.sessions
     ADD CONSTRAINT sessions_user_id_fkey FOREIGN KEY (user_id) REFERENCES public.users(id) ON DELETE CASCADE;
+
+ALTER TABLE ONLY public.tags
+    ADD CONSTRAINT tags_community_id_fkey FOREIGN KEY (community_id) REFERENCES public.communities(id) ON DELETE CASCADE;
 
 ALTER TABLE ONLY public.users
     ADD CONSTRAINT users_organisation_id_fkey FOREIGN KEY (organisation_id) REFERENCES public.organisations(id) ON DELETE RESTRICT;
