@@ -336,15 +336,15 @@ test('throttling: failures per account and per address answer 429 with Retry-Aft
   assert.match(blocked.json().error.message, /seconds/);
   // The first block lasts 2 s; stretch it so that a slow machine cannot outrun what follows.
   await sql(`UPDATE auth_throttle SET blocked_until = now() + interval '5 minutes'`);
-  // The address is blocked too: nobody else signs in from it meanwhile.
-  assertError(await login(bystander.email, bystander.password), 429, 'too_many_requests');
-  // An unknown address is answered the same way (no oracle while blocked).
-  assertError(await login('inconnu@chu-exemple.fr', 'Nimporte-Quoi-123'), 429, 'too_many_requests');
+  // One person's typos do not block the address: colleagues behind the same NAT or
+  // proxy still sign in (an address has a budget of 50 failures, see throttle.c).
+  const colleague = await login(bystander.email, bystander.password);
+  assert.equal(colleague.status, 200, colleague.text());
+  remember(sessionCookie(colleague));
 
-  // Per account: with the address cleared, the account alone stays blocked ...
+  // Per account: the account alone stays blocked ...
   await sql(`DELETE FROM auth_throttle WHERE key LIKE 'ip:%'`);
   assertError(await login(u.email, u.password), 429, 'too_many_requests');
-  assert.equal((await login(bystander.email, bystander.password)).status, 200);
   const keys = await sql(`SELECT key FROM auth_throttle ORDER BY key`);
   assert.equal(keys, `acct:${u.email}`);
 
@@ -368,9 +368,11 @@ test('throttling: failures per account and per address answer 429 with Retry-Aft
   await sql(`DELETE FROM auth_throttle WHERE key LIKE 'ip:%'`);
   assertError(await login(email.toUpperCase(), accented.password), 429, 'too_many_requests');
 
-  // Per address: many accounts, one guess each, from one address.
+  // Per address: many accounts, one guess each, from one address. The first 48 of the
+  // 50 free failures are recorded directly; the last two go through the API.
   await sql('DELETE FROM auth_throttle');
-  for (let i = 0; i < 6; i++) {
+  await sql(`INSERT INTO auth_throttle (key, failures) VALUES ('ip:127.0.0.1', 48)`);
+  for (let i = 0; i < 3; i++) {
     assertError(await login(`essai${i}@chu-exemple.fr`, 'Un-Mot-De-Passe-Devine'), 401, 'unauthenticated');
   }
   const sprayed = await login(u.email, u.password);
@@ -382,7 +384,7 @@ test('throttling: failures per account and per address answer 429 with Retry-Aft
   // unlock unlimited guessing at everybody else's).
   await sql(`UPDATE auth_throttle SET blocked_until = now() - interval '1 second'`);
   assert.equal((await login(u.email, u.password)).status, 200);
-  assert.equal(await sql(`SELECT failures FROM auth_throttle WHERE key = 'ip:127.0.0.1'`), '6');
+  assert.equal(await sql(`SELECT failures FROM auth_throttle WHERE key = 'ip:127.0.0.1'`), '51');
   assert.ok(!(await sql('SELECT key FROM auth_throttle')).includes('Un-Mot-De-Passe'));
 });
 
