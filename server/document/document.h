@@ -121,6 +121,7 @@ typedef struct doc_input {
     int ntags;
     bool tags_set;
     const char *status;         /* NULL = unchanged */
+    const char *link_origin;    /* for links in validation notices ("https://relais.example.fr") */
 } doc_input;
 
 /* Creates a document with its first version (the caller's transaction). */
@@ -132,7 +133,10 @@ rstatus doc_create(db_conn *db, const audit_ctx *ctx, long long community_id,
 rstatus doc_version_add(db_conn *db, const audit_ctx *ctx, const doc_facts *f,
                         const doc_upload *up, int *number_out);
 
-/* Changes title, description, folder, tags, status (the caller checked the rights). */
+/*
+ * Changes title, description, folder, tags, status (the caller checked the rights). A move to
+ * "validated" writes a notice to the outbox for each recipient of the document's folder.
+ */
 rstatus doc_update(db_conn *db, const audit_ctx *ctx, const doc_facts *f, const doc_input *in,
                    char *err, size_t errsize);
 
@@ -184,15 +188,25 @@ rstatus doc_version_file_get(db_conn *db, long long id, int n, doc_version_file 
 /* Version n's stored facts, for a restore (its extracted text too). */
 rstatus doc_version_copy(db_conn *db, long long id, int n, doc_upload *up, arena *a);
 
-/* Folders. */
-rstatus doc_folder_list(db_conn *db, long long community_id, json_t **out);
-rstatus doc_folder_get(db_conn *db, long long folder_id, json_t **out);
+/* Folders, their recipients filtered to the people viewer may see. */
+rstatus doc_folder_list(db_conn *db, const principal *viewer, long long community_id,
+                        json_t **out);
+rstatus doc_folder_get(db_conn *db, const principal *viewer, long long folder_id, json_t **out);
 rstatus doc_folder_create(db_conn *db, const audit_ctx *ctx, long long community_id,
                           long long parent_id, const char *name, long long *id_out,
                           char *err, size_t errsize);
 rstatus doc_folder_update(db_conn *db, const audit_ctx *ctx, long long community_id,
                           long long folder_id, const char *name, bool parent_set,
                           long long parent_id, char *err, size_t errsize);
+/*
+ * Who is told when a document of the folder is validated: every member (notify_community 1),
+ * or the listed people, who must be members (else ST_UNPROCESSABLE). notify_community -1 and
+ * nrecipients -1 leave each unchanged. The caller's transaction.
+ */
+rstatus doc_folder_recipients(db_conn *db, const audit_ctx *ctx, long long community_id,
+                              long long folder_id, int notify_community,
+                              const long long *recipients, int nrecipients, char *err,
+                              size_t errsize);
 rstatus doc_folder_delete(db_conn *db, const audit_ctx *ctx, long long community_id,
                           long long folder_id, char *err, size_t errsize);
 

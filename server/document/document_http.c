@@ -4,6 +4,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "app.h"
 #include "community/community_http.h"
 #include "document/document.h"
 #include "extract/extract.h"
@@ -108,6 +109,24 @@ static rstatus reply_doc(request *r, const doc_ctx *d, long long id, int status)
 }
 
 /* ---- input ------------------------------------------------------------------------------- */
+
+/* Where links in notices point: RELAIS_PUBLIC_ORIGIN, else this request's host over HTTP. */
+static const char *link_origin(request *r)
+{
+    const char *pub = r->app->cfg->public_origin;
+    if (pub && *pub) {
+        size_t len = strlen(pub);
+        while (len > 0 && pub[len - 1] == '/')
+            len--;
+        return arena_strndup(r->arena, pub, len);
+    }
+    const char *host = req_header(r, "Host");
+    if (!host || !*host || strlen(host) > 255 ||
+        strspn(host, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.-:[]") !=
+            strlen(host))
+        host = "localhost";
+    return arena_printf(r->arena, "http://%s", host);
+}
 
 static rstatus clean_text(request *r, const char *name, const char *v, size_t max,
                           bool one_line, const char **out)
@@ -364,6 +383,7 @@ rstatus document_http_update(request *r)
         strcmp(status, "validated") && strcmp(status, "archived"))
         return req_fail(r, ST_UNPROCESSABLE, "status must be draft, in_review, validated or archived.");
     in.status = status;
+    in.link_origin = link_origin(r);
     json_t *folder = json_object_get(r->json, "folder_id");
     if (folder) {
         if (!json_is_null(folder) && (!json_is_integer(folder) || json_integer_value(folder) < 0))

@@ -336,6 +336,52 @@ static const char sql_update[] =
     " folder_id = CASE WHEN $4::bool THEN nullif($5::bigint, 0) ELSE folder_id END,"
     " status = coalesce($6::document_status, status), updated_at = now() WHERE id = $1";
 
+/* Validation notices go to the folder's recipients (or every member when the folder says so),
+ * only people who belong to the community now and are active, never the validator. Until
+ * notifications exist the outbox keeps them, so nothing is lost. */
+static const char sql_notify_validated[] =
+    "INSERT INTO email_outbox (kind, to_address, user_id, subject, body_text)"
+    " SELECT 'document.validated', u.email, u.id, $4, $5 FROM users u"
+    "  JOIN memberships m ON m.user_id = u.id AND m.community_id = $1"
+    " WHERE u.status = 'active' AND u.id <> $3::bigint AND $2::bigint <> 0"
+    "   AND (u.id IN (SELECT fr.user_id FROM folder_recipients fr WHERE fr.folder_id = $2::bigint)"
+    "        OR EXISTS (SELECT 1 FROM folders f WHERE f.id = $2::bigint AND f.notify_community))";
+
+static const char sql_notice_facts[] =
+    "SELECT d.title, c.name, coalesce(d.folder_id, 0), coalesce(u.display_name, 'Relais')"
+    " FROM documents d JOIN communities c ON c.id = d.community_id"
+    " LEFT JOIN users u ON u.id = $2 WHERE d.id = $1";
+
+static rstatus notify_validated(db_conn *db, const audit_ctx *ctx, const doc_facts *f,
+                                const char *origin)
+{
+    char idb[24], ab[24], cb[24], fb[24];
+    const char *fp[] = {csql_id(idb, f->id), csql_id(ab, ctx->actor_id)};
+    PGresult *res;
+    rstatus st = db_query(db, sql_notice_facts, 2, fp, &res);
+    if (st != ST_OK)
+        return st;
+    if (PQntuples(res) != 1) {
+        PQclear(res);
+        return ST_NOT_FOUND;
+    }
+    buf subject = BUF_INIT, body = BUF_INIT;
+    buf_printf(&subject, "Document validé : %s", PQgetvalue(res, 0, 0));
+    buf_printf(&body,
+               "%s a validé le document « %s » (version %d) dans la communauté « %s ».\n"
+               "%s validated the document \"%s\" (version %d) in \"%s\".\n\n%s/documents/%lld\n",
+               PQgetvalue(res, 0, 3), PQgetvalue(res, 0, 0), f->current_version,
+               PQgetvalue(res, 0, 1), PQgetvalue(res, 0, 3), PQgetvalue(res, 0, 0),
+               f->current_version, PQgetvalue(res, 0, 1), origin ? origin : "", f->id);
+    snprintf(fb, sizeof fb, "%s", PQgetvalue(res, 0, 2));
+    PQclear(res);
+    const char *params[] = {csql_id(cb, f->community_id), fb, ab, subject.data, body.data};
+    st = subject.oom || body.oom ? ST_NOMEM : db_exec(db, sql_notify_validated, 5, params);
+    buf_free(&subject);
+    buf_free(&body);
+    return st;
+}
+
 static const char sql_review[] =
     "INSERT INTO document_reviews (document_id, version, action, actor_id)"
     " VALUES ($1, $2, $3::review_action, $4)";
@@ -367,6 +413,9 @@ rstatus doc_update(db_conn *db, const audit_ctx *ctx, const doc_facts *f, const 
         const char *rp[] = {idb, csql_id(vb, f->current_version), action,
                             ctx->actor_id ? csql_id(ab, ctx->actor_id) : NULL};
         if (action && (st = db_exec(db, sql_review, 4, rp)) != ST_OK)
+            return st;
+        if (!strcmp(in->status, "validated") &&
+            (st = notify_validated(db, ctx, f, in->link_origin)) != ST_OK)
             return st;
     }
     json_t *detail = json_pack("{s:b, s:b, s:b, s:b}", "title", in->title != NULL, "description",
@@ -419,6 +468,11 @@ rstatus doc_lock_set(db_conn *db, const audit_ctx *ctx, const doc_facts *f, long
 #define FOLDER_JSON                                                                          \
     "json_build_object('id', f.id, 'community_id', f.community_id, 'parent_id', f.parent_id," \
     " 'name', f.name, 'created_at', " CSQL_TS("f.created_at") ","                            \
+    " 'notify_community', f.notify_community,"                                               \
+    " 'recipients', coalesce((SELECT json_agg(json_build_object('id', u.id,"                  \
+    "   'display_name', u.display_name) ORDER BY u.display_name, u.id) FROM folder_recipients r" \
+    "   JOIN users u ON u.id = r.user_id WHERE r.folder_id = f.id"                            \
+    "     AND " ACL_SQL_USER_VISIBLE("u", "$2") "), '[]'::json),"                              \
     " 'document_count', (SELECT count(*) FROM documents d WHERE d.folder_id = f.id"          \
     "   AND d.deleted_at IS NULL))"
 
@@ -426,11 +480,12 @@ static const char sql_folder_list[] =
     "SELECT json_build_object('items', coalesce(json_agg(" FOLDER_JSON
     " ORDER BY lower(f.name), f.id), '[]'::json))::text FROM folders f WHERE f.community_id = $1";
 
-rstatus doc_folder_list(db_conn *db, long long community_id, json_t **out)
+rstatus doc_folder_list(db_conn *db, const principal *viewer, long long community_id,
+                        json_t **out)
 {
-    char cb[24];
-    const char *params[] = {csql_id(cb, community_id)};
-    return csql_json(db, sql_folder_list, 1, params, out);
+    char cb[24], vb[24];
+    const char *params[] = {csql_id(cb, community_id), csql_id(vb, viewer ? viewer->user_id : 0)};
+    return csql_json(db, sql_folder_list, 2, params, out);
 }
 
 static const char sql_folder_get[] =
@@ -439,11 +494,11 @@ static const char sql_folder_get[] =
     " FROM folders s WHERE s.parent_id = f.id), '[]'::jsonb))"
     " FROM folders f WHERE f.id = $1";
 
-rstatus doc_folder_get(db_conn *db, long long folder_id, json_t **out)
+rstatus doc_folder_get(db_conn *db, const principal *viewer, long long folder_id, json_t **out)
 {
-    char fb[24];
-    const char *params[] = {csql_id(fb, folder_id)};
-    return csql_json(db, sql_folder_get, 1, params, out);
+    char fb[24], vb[24];
+    const char *params[] = {csql_id(fb, folder_id), csql_id(vb, viewer ? viewer->user_id : 0)};
+    return csql_json(db, sql_folder_get, 2, params, out);
 }
 
 static const char sql_folder_insert[] =
@@ -482,6 +537,49 @@ static const char sql_folder_update[] =
     "UPDATE folders SET name = coalesce($2, name),"
     " parent_id = CASE WHEN $3::bool THEN nullif($4::bigint, 0) ELSE parent_id END,"
     " updated_at = now() WHERE id = $1";
+
+static const char sql_folder_notify[] =
+    "UPDATE folders SET notify_community = $2 WHERE id = $1";
+static const char sql_recipients_clear[] = "DELETE FROM folder_recipients WHERE folder_id = $1";
+/* Recipients are members of the folder's community: nobody else may read what they are told of. */
+static const char sql_recipient_add[] =
+    "INSERT INTO folder_recipients (folder_id, user_id)"
+    " SELECT $1, m.user_id FROM memberships m WHERE m.community_id = $2 AND m.user_id = $3"
+    " RETURNING user_id";
+
+rstatus doc_folder_recipients(db_conn *db, const audit_ctx *ctx, long long community_id,
+                              long long folder_id, int notify_community,
+                              const long long *recipients, int nrecipients, char *err,
+                              size_t errsize)
+{
+    char fb[24], cb[24], ub[24];
+    const char *params[] = {csql_id(fb, folder_id), NULL, NULL};
+    rstatus st = ST_OK;
+    if (notify_community >= 0) {
+        params[1] = notify_community ? "true" : "false";
+        if ((st = db_exec(db, sql_folder_notify, 2, params)) != ST_OK)
+            return st;
+    }
+    if (nrecipients < 0)
+        return ST_OK;
+    if ((st = db_exec(db, sql_recipients_clear, 1, params)) != ST_OK)
+        return st;
+    params[1] = csql_id(cb, community_id);
+    for (int i = 0; i < nrecipients; i++) {
+        params[2] = csql_id(ub, recipients[i]);
+        long long added;
+        st = csql_ll(db, sql_recipient_add, 3, params, &added);
+        if (st == ST_NOT_FOUND) {
+            snprintf(err, errsize, "Recipients must be members of this community.");
+            return ST_UNPROCESSABLE;
+        }
+        if (st == ST_CONFLICT)
+            st = ST_OK;     /* named twice */
+        if (st != ST_OK)
+            return st;
+    }
+    return ST_OK;
+}
 
 rstatus doc_folder_update(db_conn *db, const audit_ctx *ctx, long long community_id,
                           long long folder_id, const char *name, bool parent_set,

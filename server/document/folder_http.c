@@ -15,7 +15,7 @@ rstatus folder_http_list(request *r)
     if (st != ST_OK || (st = community_http_require(r, &f, ACL_READ)) != ST_OK)
         return st;
     json_t *out;
-    if ((st = doc_folder_list(r->db, f.id, &out)) != ST_OK)
+    if ((st = doc_folder_list(r->db, r->who, f.id, &out)) != ST_OK)
         return st;
     return reply_json(r, 200, out);
 }
@@ -67,7 +67,7 @@ rstatus folder_http_create(request *r)
     if (st != ST_OK)
         return *err ? community_http_fail(r, st, err) : st;
     json_t *out;
-    if ((st = doc_folder_get(r->db, id, &out)) != ST_OK)
+    if ((st = doc_folder_get(r->db, r->who, id, &out)) != ST_OK)
         return st;
     return reply_json(r, 201, out);
 }
@@ -115,9 +115,41 @@ rstatus folder_http_get(request *r)
     if (st != ST_OK)
         return st;
     json_t *out;
-    if ((st = doc_folder_get(r->db, id, &out)) != ST_OK)
+    if ((st = doc_folder_get(r->db, r->who, id, &out)) != ST_OK)
         return st;
     return reply_json(r, 200, out);
+}
+
+#define FOLDER_RECIPIENTS_MAX 100
+
+/* notify_community and recipients (validation notices) from the body; -1 = not given. */
+static rstatus folder_notices(request *r, int *notify, long long **ids, int *n)
+{
+    *notify = -1;
+    *n = -1;
+    json_t *all = json_object_get(r->json, "notify_community");
+    if (all && !json_is_boolean(all))
+        return req_fail(r, ST_UNPROCESSABLE, "notify_community must be true or false.");
+    if (all)
+        *notify = json_is_true(all);
+    json_t *list = json_object_get(r->json, "recipients");
+    if (!list)
+        return ST_OK;
+    if (!json_is_array(list) || json_array_size(list) > FOLDER_RECIPIENTS_MAX)
+        return req_fail(r, ST_UNPROCESSABLE, "recipients must be a list of at most %d user ids.",
+                        FOLDER_RECIPIENTS_MAX);
+    *ids = arena_calloc(r->arena, json_array_size(list) + 1, sizeof **ids);
+    if (!*ids)
+        return ST_NOMEM;
+    size_t i;
+    json_t *v;
+    *n = 0;
+    json_array_foreach(list, i, v) {
+        if (!json_is_integer(v) || json_integer_value(v) <= 0)
+            return req_fail(r, ST_UNPROCESSABLE, "recipients must be a list of user ids.");
+        (*ids)[(*n)++] = json_integer_value(v);
+    }
+    return ST_OK;
 }
 
 rstatus folder_http_update(request *r)
@@ -125,21 +157,26 @@ rstatus folder_http_update(request *r)
     rstatus st = community_http_object_body(r, false);
     const char *name = NULL;
     bool parent_set;
-    long long parent, id;
+    long long parent, id, *recipients = NULL;
+    int notify, nrecipients;
     if (st != ST_OK || (st = folder_name(r, false, &name)) != ST_OK ||
-        (st = folder_parent(r, &parent_set, &parent)) != ST_OK)
+        (st = folder_parent(r, &parent_set, &parent)) != ST_OK ||
+        (st = folder_notices(r, &notify, &recipients, &nrecipients)) != ST_OK)
         return st;
     community_facts f;
     if ((st = load_folder(r, true, ACL_WRITE, &id, &f)) != ST_OK)
         return st;
     audit_ctx ctx = audit_ctx_of(r);
     char err[160] = "";
-    st = community_http_end(r, &f, doc_folder_update(r->db, &ctx, f.id, id, name, parent_set,
-                                                     parent, err, sizeof err));
+    st = doc_folder_recipients(r->db, &ctx, f.id, id, notify, recipients, nrecipients, err,
+                               sizeof err);
+    if (st == ST_OK)
+        st = doc_folder_update(r->db, &ctx, f.id, id, name, parent_set, parent, err, sizeof err);
+    st = community_http_end(r, &f, st);
     if (st != ST_OK)
         return *err ? community_http_fail(r, st, err) : st;
     json_t *out;
-    if ((st = doc_folder_get(r->db, id, &out)) != ST_OK)
+    if ((st = doc_folder_get(r->db, r->who, id, &out)) != ST_OK)
         return st;
     return reply_json(r, 200, out);
 }

@@ -392,3 +392,30 @@ test('export: a folder or the whole library as a ZIP with a manifest, only for r
   assert.equal(Number(await db.run(`SELECT count(*) FROM audit_events WHERE action = 'library.exported'
     AND community_id = ${other.id}`)), 2);
 });
+
+test('validation notices go to the folder recipients through the outbox, members only, never the validator', async () => {
+  const folder = (await as('alice', 'POST', `/api/communities/${community.id}/folders`, { name: 'Publiées' })).json();
+  let res = await as('alice', 'PATCH', `/api/folders/${folder.id}`, { recipients: [people.carole.id] });
+  assert.equal(res.status, 422, res.text());
+  res = await as('alice', 'PATCH', `/api/folders/${folder.id}`, { recipients: [people.bob.id, people.alice.id] });
+  assert.equal(res.status, 200, res.text());
+  assert.deepEqual(res.json().recipients.map((p) => p.id).sort(), [people.alice.id, people.bob.id].sort());
+  const outbox = async (doc) => (await db.run(`SELECT string_agg(to_address::text, ',' ORDER BY to_address)
+    FROM email_outbox WHERE kind = 'document.validated' AND body_text LIKE ${lit(`%/documents/${doc}\n`)}`));
+  const validate = async (name) => {
+    const doc = await upload('bob', { folder_id: String(folder.id), title: name }, { name: `${name}.txt`, data: Buffer.from(name) });
+    assert.equal((await as('bob', 'PATCH', `/api/documents/${doc.id}`, { status: 'in_review' })).status, 200);
+    assert.equal(await outbox(doc.id), '');
+    assert.equal((await as('alice', 'PATCH', `/api/documents/${doc.id}`, { status: 'validated' })).status, 200);
+    return doc.id;
+  };
+  const first = await validate('Circuit du médicament');
+  assert.equal(await outbox(first), 'bob@docs.example');
+  const subject = await db.run(`SELECT subject FROM email_outbox WHERE kind = 'document.validated' ORDER BY id DESC LIMIT 1`);
+  assert.equal(subject, 'Document validé : Circuit du médicament');
+  res = await as('alice', 'PATCH', `/api/folders/${folder.id}`, { notify_community: true, recipients: [] });
+  assert.equal(res.json().notify_community, true);
+  assert.deepEqual(res.json().recipients, []);
+  const second = await validate('Identitovigilance');
+  assert.equal(await outbox(second), 'bob@docs.example');
+});
