@@ -296,6 +296,53 @@ describe('profile, animator and administrator screens', () => {
     assert.match(await page.locator('main').innerText(), /ne peuvent inviter que des adresses de\u00a0: ars\.sante\.fr, ght-vaucluse\.fr/);
   }, [{ path: '/api/organisations', status: 409 }, { path: '/api/admin/settings', status: 422 }]));
 
+  test('staff create a community from the communities page and land in it as its animator', () => journey({ viewport: PHONE }, async (page) => {
+    await signInThroughPage(page, app.url, member, '/connexion?suite=%2Fcommunautes');
+    await page.getByRole('button', { name: 'Créer une communauté' }).click();
+    const form = page.getByRole('form', { name: 'Nouvelle communauté' });
+    assert.equal(await page.evaluate(() => document.activeElement.name), 'name', 'focus goes to the first field');
+    await form.getByRole('button', { name: 'Créer la communauté' }).click();
+    await form.getByText('Donnez un nom à la communauté.').waitFor();
+    await form.getByLabel('Nom').fill('Information médicale et PMSI');
+    await form.getByLabel('Description').fill('Codage, contrôle qualité des données et tableaux de bord d’activité.');
+    await form.getByLabel(/^Secrète/).check();
+    await form.getByRole('button', { name: 'Créer la communauté' }).click();
+    await page.waitForURL(/\/communautes\/\d+$/);
+    await waitForPage(page);
+    assert.equal(await page.locator('h1').innerText(), 'Information médicale et PMSI');
+    const hero = await page.locator('.community-hero').innerText();
+    assert.match(hero, /Secrète/);
+    assert.match(hero, /Vous\u00a0: Animateur/);
+    assert.ok(await page.getByRole('link', { name: 'Gérer la communauté' }).isVisible());
+    await page.locator('#menu-button').click();
+    await page.getByRole('navigation', { name: 'Menu principal' }).getByRole('link', { name: 'Information médicale et PMSI' }).waitFor();
+    await page.keyboard.press('Escape');
+    await fitsWidth(page);
+  }));
+
+  test('e-mail verification: the link is sent from the profile and confirms the address', () => journey({ viewport: DESKTOP }, async (page) => {
+    await sql(app, `UPDATE users SET email_verified_at = NULL WHERE id = ${animator.id}`);
+    await signInThroughPage(page, app.url, animator, '/connexion?suite=%2Fprofil');
+    await page.getByText('Votre adresse n’est pas encore vérifiée').waitFor();
+    await page.getByRole('button', { name: 'Envoyer le lien de vérification' }).click();
+    await toastText(page, `Un lien de vérification a été envoyé à ${animator.email}.`);
+    const body = await sql(app, `SELECT body_text FROM email_outbox WHERE to_address = '${animator.email}' AND body_text LIKE '%/verification/%' ORDER BY id DESC LIMIT 1`);
+    const token = /\/verification\/([A-Za-z0-9_-]+)/.exec(body)?.[1];
+    assert.ok(token, body);
+    await visit(page, app.url, `/verification/${token}`);
+    await page.getByText('Adresse vérifiée').waitFor();
+    assert.equal(await sql(app, `SELECT email_verified_at IS NOT NULL FROM users WHERE id = ${animator.id}`), 't');
+    // Switching language re-renders the page without spending the link a second time.
+    await page.getByRole('button', { name: 'English' }).click();
+    await page.getByText('Address verified').waitFor();
+    await page.getByRole('button', { name: 'Français' }).click();
+    await page.getByText('Adresse vérifiée').waitFor();
+    await page.getByRole('link', { name: 'Aller à mon profil' }).click();
+    await page.waitForURL(`${app.url}/profil`);
+    await waitForPage(page);
+    await page.getByText('Adresse vérifiée').waitFor();
+  }));
+
   test('every signed-in screen fits a 360 px phone', () => journey({ viewport: SMALL_PHONE }, async (page) => {
     await signInThroughPage(page, app.url, admin);
     for (const path of ['/', '/profil', '/profil/sessions', '/profil/jetons', '/annuaire', `/personnes/${animator.id}`, '/communautes',
