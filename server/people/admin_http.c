@@ -43,11 +43,11 @@ rstatus people_admin_user_list(request *r)
     const char *q = req_query(r, "q");
     const char *status = req_query(r, "status");
     if (q && strlen(q) > 200)
-        return req_fail(r, ST_UNPROCESSABLE, "q is longer than 200 bytes.");
+        return req_fail(r, ST_BAD_REQUEST, "q is longer than 200 bytes.");
     if (status && !*status)
         status = NULL;
     if (status && !status_ok(status))
-        return req_fail(r, ST_UNPROCESSABLE, "status must be active, suspended or deactivated.");
+        return req_fail(r, ST_BAD_REQUEST, "status must be active, suspended or deactivated.");
     long long limit, offset;
     rstatus st = req_query_int(r, "limit", ADMIN_LIMIT_DEFAULT, 1, PEOPLE_PAGE_MAX, &limit);
     if (st == ST_OK)

@@ -17,7 +17,7 @@ rstatus people_user_list(request *r)
 {
     const char *q = req_query(r, "q");
     if (q && strlen(q) > QUERY_MAX_BYTES)
-        return req_fail(r, ST_UNPROCESSABLE, "q is longer than %d bytes.", QUERY_MAX_BYTES);
+        return req_fail(r, ST_BAD_REQUEST, "q is longer than %d bytes.", QUERY_MAX_BYTES);
     long long org, limit, offset;
     rstatus st = req_query_int(r, "organisation", 0, 1, 1LL << 53, &org);
     if (st == ST_OK)

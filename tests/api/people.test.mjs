@@ -145,9 +145,10 @@ test('filter by organisation, page with limit and offset', async () => {
   assert.deepEqual(p1.items.map((p) => p.display_name), ['Claire Vidal', 'Hélène Garnier']);
   for (const bad of ['limit=0', 'limit=101', 'limit=x', 'offset=-1', 'organisation=abc',
     `q=${'a'.repeat(201)}`]) {
+    // Malformed query arguments are bad requests, as on every list of the API.
     const res = await as.julien.get(`/api/users?${bad}`);
-    assert.equal(res.status, 422, bad);
-    assert.equal(res.json().error.code, 'unprocessable');
+    assert.equal(res.status, 400, bad);
+    assert.equal(res.json().error.code, 'bad_request');
   }
 });
 
