@@ -210,6 +210,15 @@ rstatus doc_folder_recipients(db_conn *db, const audit_ctx *ctx, long long commu
 rstatus doc_folder_delete(db_conn *db, const audit_ctx *ctx, long long community_id,
                           long long folder_id, char *err, size_t errsize);
 
+/* ---- maintenance (sweep.c) ----------------------------------------------------------- */
+
+/*
+ * `relais sweep`: empties trashes past 30 days, then runs blob_sweep() with
+ * doc_blob_referenced() and blob_sweep_tmp() (grace: RELAIS_SWEEP_GRACE seconds,
+ * default 3600). Same contract as the commands of cli/cli.h.
+ */
+int cmd_sweep(int argc, char **argv);
+
 /* ---- handlers (document_http.c, folder_http.c) ---------------------------------------- */
 
 rstatus folder_http_list(request *r);         /* GET    /api/communities/{id}/folders */
