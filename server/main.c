@@ -14,6 +14,7 @@ static const struct {
     {"migrate", cmd_migrate, "apply pending database migrations"},
     {"version", cmd_version, "print version information"},
     {"admin", cmd_admin, "accounts, demo data and the audit trail (see relais admin --help)"},
+    {"sweep", cmd_sweep, "empty old trashes, delete unreferenced blobs and stale uploads"},
 };
 
 static void usage(FILE *out)
