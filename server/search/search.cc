@@ -23,6 +23,11 @@
 
 #include <xapian.h>
 
+// The handles are C++ classes: hidden like the rest, declared so before the header.
+struct __attribute__((visibility("hidden"))) search_db;
+struct __attribute__((visibility("hidden"))) search_results;
+struct __attribute__((visibility("hidden"))) search_suggestions;
+
 #pragma GCC visibility push(default)
 #include "search/search.h"
 #pragma GCC visibility pop
@@ -982,7 +987,10 @@ void run_suggest(search_db *db, const std::string &prefix, const char *const *ke
 
 const char *search_status_string(search_status st)
 {
-    switch (st) {
+    static_assert(sizeof(search_status) == sizeof(int), "C and C++ agree on the enum size");
+    int code; // as an int: C callers may pass any value, which a C++ enum cannot hold
+    memcpy(&code, &st, sizeof code);
+    switch (code) {
     case SEARCH_OK: return "ok";
     case SEARCH_BAD_QUERY: return "bad query";
     case SEARCH_NOT_FOUND: return "no search index";
