@@ -1077,9 +1077,9 @@ search_status search_rebuild_finish(search_db *db)
         if (had) {
             // Older than the one replaced: nobody should still be opening them. Readers with
             // files open keep them (Linux frees the inode at the last close).
-            long limit = gen_number(replaced);
+            long limit = gen_number(replaced), ours = gen_number(db->gen);
             for (long n : list_generations(db->dir))
-                if (n < limit)
+                if (n < limit && n != ours) // ours: if a newer rebuild finished first
                     remove_tree(db->dir + "/" + gen_name(n));
         }
     });
@@ -1231,7 +1231,7 @@ search_status search_suggest(search_db *db, const char *prefix, const char *cons
         if (prefix && strlen(prefix) > MAX_QUERY_BYTES)
             fail(SEARCH_BAD_QUERY, "prefix longer than 1000 bytes");
         s = new search_suggestions;
-        std::string text = fold(str(prefix));
+        std::string text = lower_capitalised(fold(str(prefix)));
         limit = std::min(limit, MAX_LIMIT);
         if (naccess_keys > 0 && access_keys && limit > 0 && !blank(text))
             reading(db, [&] {

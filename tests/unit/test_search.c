@@ -862,6 +862,9 @@ static void test_suggest(void **state)
     assert_string_equal(kind, "person");
     assert_int_equal(id, 100);
     search_suggestions_free(s);
+    assert_int_equal(search_suggest(f->w, "Stéph", C1, 1, NULL, 0, 5, &s), SEARCH_OK);
+    assert_int_equal(search_suggestions_size(s), 1);
+    search_suggestions_free(s);
     assert_int_equal(search_suggest(f->w, "stephane arch", C1C2, 2, NULL, 0, 5, &s), SEARCH_OK);
     assert_int_equal(search_suggestions_size(s), 1);
     search_suggestions_free(s);
