@@ -14,6 +14,7 @@
 #include "config/config.h"
 #include "db/migrate.h"
 #include "db/pool.h"
+#include "document/document.h"
 #include "http/server.h"
 #include "http/static.h"
 #include "ops/metrics.h"
@@ -106,7 +107,8 @@ int cmd_serve(int argc, char **argv)
     };
     a.pool = db_pool_open(&po);
     a.web = static_open(c.web_dir);
-    if (!a.pool || !a.web || metrics_init() != 0 || audit_purger_start(&a) != 0)
+    if (!a.pool || !a.web || metrics_init() != 0 || audit_purger_start(&a) != 0 ||
+        doc_sweeper_start(&a) != 0)
         goto out;
     if (http_server_start(&a) != 0)
         goto out;
@@ -129,6 +131,7 @@ int cmd_serve(int argc, char **argv)
     status = 0;
     log_info("stopped cleanly");
 out:
+    doc_sweeper_stop();
     audit_purger_stop();
     static_close(a.web);
     db_pool_close(a.pool);

@@ -81,6 +81,11 @@ static const struct setting settings[] = {
      "key that signs e-mailed links; created if missing (empty = DATA_DIR/secret.key)"},
     {"audit-retention-days", "RELAIS_AUDIT_RETENTION_DAYS", K_INT, F(audit_retention_days), 1,
      36500, "365", "audit events older than this are purged"},
+    {"sweep-interval", "RELAIS_SWEEP_INTERVAL", K_INT, F(sweep_interval_s), 0, 7 * 86400, "3600",
+     "seconds between two passes of serve's sweeper (trash, unreferenced blobs, stale uploads; "
+     "0 = none)"},
+    {"sweep-grace", "RELAIS_SWEEP_GRACE", K_INT, F(sweep_grace_s), 1, 30 * 86400, "3600",
+     "seconds an unreferenced blob or temporary upload is kept (an hour or more in production)"},
 };
 #undef F
 #define NSETTINGS (sizeof settings / sizeof settings[0])

@@ -44,6 +44,8 @@ typedef struct config {
     char *public_origin;        /* RELAIS_PUBLIC_ORIGIN: e.g. https://relais.example.fr */
     char *secret_key_file;      /* RELAIS_SECRET_KEY_FILE; "" = DATA_DIR/secret.key */
     int audit_retention_days;   /* RELAIS_AUDIT_RETENTION_DAYS */
+    int sweep_interval_s;       /* RELAIS_SWEEP_INTERVAL: serve's sweeper; 0 = only `relais sweep` */
+    int sweep_grace_s;          /* RELAIS_SWEEP_GRACE: age before an unreferenced file goes */
 } config;
 
 void config_defaults(config *c);

@@ -219,6 +219,18 @@ rstatus doc_folder_delete(db_conn *db, const audit_ctx *ctx, long long community
  */
 int cmd_sweep(int argc, char **argv);
 
+/*
+ * The same pass inside `relais serve`, on a background thread of its own: the
+ * first a minute after start (sooner if the interval is shorter), then every
+ * cfg->sweep_interval_s seconds; none when it is 0. It holds one pool
+ * connection while it works. doc_sweeper_stop() ends a pass in progress
+ * before the next blob and joins the thread. Uploads in flight are safe from
+ * it as from the command (store/blob.h). Both are called by cli/serve.c's main
+ * thread only; start returns 0, or -1 when the thread cannot be created.
+ */
+int doc_sweeper_start(struct app *a);
+void doc_sweeper_stop(void);
+
 /* ---- handlers (document_http.c, folder_http.c) ---------------------------------------- */
 
 rstatus folder_http_list(request *r);         /* GET    /api/communities/{id}/folders */

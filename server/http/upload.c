@@ -4,18 +4,30 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <microhttpd.h>
-#include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/file.h>
 #include <unistd.h>
 
+#include "store/blob.h"
 #include "util/log.h"
+
+/*
+ * Every this many bytes written, the kernel is asked to start writing them to
+ * disk (sync_file_range, SYNC_FILE_RANGE_WRITE: it queues the writeback and
+ * returns). Without it the whole file sits dirty in the page cache until
+ * blob_put_file()'s fsync, which then waits for all of it at once while the
+ * client waits for its answer; with it the disk works while the body streams
+ * in and the fsync finds little left to do.
+ */
+#define WRITEBACK_EVERY (8u << 20)
 
 struct impl {
     struct MHD_PostProcessor *pp;   /* NULL for a raw body */
-    crypto_hash_sha256_state hash;
+    blob_hasher *hash;
+    unsigned long long queued;      /* bytes of the current file handed to writeback */
     int current;                    /* index of the file being written, -1 = none */
     const char *tmp_dir;
     buf field;                      /* the text field being read */
@@ -35,10 +47,8 @@ static void close_current(upload *u, struct impl *im)
     if (im->current < 0)
         return;
     upload_file *f = &u->files[im->current];
-    crypto_hash_sha256_final(&im->hash, f->sha256);
-    if (f->fd >= 0 && close(f->fd) != 0)
-        fail(u, ST_INTERNAL, "Could not write the upload to disk.");
-    f->fd = -1;
+    blob_hasher_final(im->hash, f->sha256);
+    /* f->fd stays open, and its lock held, until upload_cleanup(): see open_file(). */
     im->current = -1;
 }
 
@@ -62,12 +72,17 @@ static upload_file *open_file(request *r, const char *field, const char *filenam
         fail(u, ST_UNAVAILABLE, "The server cannot store uploads right now.");
         return NULL;
     }
+    /* Held until the request ends: blob_sweep_tmp() never deletes a locked file, so an
+     * upload that stalls, or waits long for its worker, keeps its file whatever the
+     * sweeper's grace period. A fresh file cannot be locked by anyone else. */
+    if (flock(f->fd, LOCK_SH | LOCK_NB) != 0)
+        log_warn("cannot lock the temporary upload %s: %s", f->path, strerror(errno));
     f->field = arena_strdup(r->arena, field ? field : "");
     f->filename = arena_strdup(r->arena, filename ? filename : "");
     f->client_type = arena_strdup(r->arena, type ? type : "");
     u->nfiles++;
     im->current = u->nfiles - 1;
-    crypto_hash_sha256_init(&im->hash);
+    im->queued = 0;
     return f;
 }
 
@@ -80,7 +95,7 @@ static void write_current(upload *u, struct impl *im, const char *data, size_t l
         fail(u, ST_PAYLOAD_TOO_LARGE, "A file is larger than the upload limit.");
         return;
     }
-    crypto_hash_sha256_update(&im->hash, (const unsigned char *)data, len);
+    blob_hasher_update(im->hash, data, len);
     while (len > 0) {
         ssize_t n = write(f->fd, data, len);
         if (n < 0 && errno == EINTR)
@@ -94,6 +109,12 @@ static void write_current(upload *u, struct impl *im, const char *data, size_t l
         data += n;
         len -= (size_t)n;
         f->size += (unsigned long long)n;
+    }
+    if (f->size - im->queued >= WRITEBACK_EVERY) {
+        /* Best effort: on failure the fsync at the end still does it all. */
+        (void)sync_file_range(f->fd, (off_t)im->queued, (off_t)(f->size - im->queued),
+                              SYNC_FILE_RANGE_WRITE);
+        im->queued = f->size;
     }
 }
 
@@ -153,6 +174,7 @@ static void free_impl(void *p)
     struct impl *im = p;
     if (im->pp)
         MHD_destroy_post_processor(im->pp);
+    blob_hasher_free(im->hash);
     buf_free(&im->field);
     free(im);
 }
@@ -169,7 +191,8 @@ rstatus upload_begin(request *r, const char *tmp_dir, unsigned long long max_fil
         return ST_NOMEM;
     im->current = -1;
     im->tmp_dir = arena_strdup(r->arena, tmp_dir);
-    if (!im->tmp_dir)
+    im->hash = blob_hasher_new();
+    if (!im->tmp_dir || !im->hash)
         return ST_NOMEM;
     u->impl = im;
     u->max_file = max_file;

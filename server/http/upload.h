@@ -10,12 +10,15 @@
 /*
  * Routes flagged ROUTE_UPLOAD never hold their body in memory. On the I/O
  * thread, each chunk is appended to a temporary file under DATA_DIR/tmp and
- * fed to a running SHA-256, so memory stays flat whatever the size. A raw body
+ * fed to a running SHA-256 (store/blob.h's hasher), so memory stays flat
+ * whatever the size; every 8 MiB the kernel is told to start writing to disk,
+ * so blob_put_file()'s fsync has little left to wait for. A raw body
  * (PUT with any content type) becomes one file; multipart/form-data becomes one
  * file per file part plus small text fields (64 KiB in all). The handler, on a
  * worker, finds them in r->upload; it takes a file by renaming upload_file.path
  * elsewhere and setting claimed; every unclaimed file is deleted when the
- * request ends, whatever happened.
+ * request ends, whatever happened. Each file is held under a shared flock(2)
+ * until then, which is how blob_sweep_tmp() knows it is in use.
  */
 #define UPLOAD_MAX_FILES 100
 #define UPLOAD_MAX_FIELD_BYTES (64 * 1024)
@@ -25,7 +28,7 @@ typedef struct upload_file {
     const char *filename;       /* as the client sent it: untrusted, never a path */
     const char *client_type;    /* as the client sent it: untrusted, never trusted */
     char path[512];             /* the temporary file */
-    int fd;                     /* open for writing until the body ends, then -1 */
+    int fd;                     /* the file, open (and flock'ed) until the request ends */
     unsigned long long size;
     unsigned char sha256[32];
     bool claimed;

@@ -5,7 +5,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
-#include <sodium.h>
+#include <openssl/evp.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -248,14 +248,66 @@ bool blob_hex_parse(const char *hex, unsigned char sha256[BLOB_HASH_LEN])
     return hex[BLOB_HEX_LEN] == '\0';
 }
 
+/* An EVP digest context; its own type so the header needs no OpenSSL include. */
+struct blob_hasher {
+    EVP_MD_CTX *ctx;
+};
+
+/* "Cannot happen" failures of a digest on a valid context: OpenSSL reports them only on
+ * allocation failure or a misconfigured provider, and a wrong hash must never name a blob. */
+static void hasher_check(int ok, const char *what)
+{
+    if (!ok) {
+        log_error("blob: SHA-256 %s failed in libcrypto", what);
+        abort();
+    }
+}
+
+blob_hasher *blob_hasher_new(void)
+{
+    blob_hasher *h = calloc(1, sizeof *h);
+    if (!h)
+        return NULL;
+    h->ctx = EVP_MD_CTX_new();
+    if (!h->ctx || EVP_DigestInit_ex(h->ctx, EVP_sha256(), NULL) != 1) {
+        blob_hasher_free(h);
+        return NULL;
+    }
+    return h;
+}
+
+void blob_hasher_update(blob_hasher *h, const void *data, size_t len)
+{
+    if (len)
+        hasher_check(EVP_DigestUpdate(h->ctx, data, len) == 1, "update");
+}
+
+void blob_hasher_final(blob_hasher *h, unsigned char sha256[BLOB_HASH_LEN])
+{
+    unsigned int n = 0;
+    hasher_check(EVP_DigestFinal_ex(h->ctx, sha256, &n) == 1 && n == BLOB_HASH_LEN, "final");
+    hasher_check(EVP_DigestInit_ex(h->ctx, EVP_sha256(), NULL) == 1, "init");
+}
+
+void blob_hasher_free(blob_hasher *h)
+{
+    if (!h)
+        return;
+    EVP_MD_CTX_free(h->ctx);
+    free(h);
+}
+
 rstatus blob_hash_file(const char *path, unsigned char sha256[BLOB_HASH_LEN],
                        unsigned long long *size)
 {
     int fd = open(path, O_RDONLY | O_CLOEXEC);
     if (fd < 0)
         return errno == ENOENT ? ST_NOT_FOUND : ST_INTERNAL;
-    crypto_hash_sha256_state h;
-    crypto_hash_sha256_init(&h);
+    blob_hasher *h = blob_hasher_new();
+    if (!h) {
+        close(fd);
+        return ST_NOMEM;
+    }
     unsigned char chunk[64 * 1024];
     unsigned long long total = 0;
     for (;;) {
@@ -264,15 +316,17 @@ rstatus blob_hash_file(const char *path, unsigned char sha256[BLOB_HASH_LEN],
             continue;
         if (n < 0) {
             close(fd);
+            blob_hasher_free(h);
             return ST_INTERNAL;
         }
         if (n == 0)
             break;
-        crypto_hash_sha256_update(&h, chunk, (unsigned long long)n);
+        blob_hasher_update(h, chunk, (size_t)n);
         total += (unsigned long long)n;
     }
     close(fd);
-    crypto_hash_sha256_final(&h, sha256);
+    blob_hasher_final(h, sha256);
+    blob_hasher_free(h);
     if (size)
         *size = total;
     return ST_OK;
@@ -403,35 +457,36 @@ static bool old_enough(const struct stat *st, time_t now, unsigned grace)
     return st->st_mtime <= now - (time_t)grace;
 }
 
-/* One candidate blob: the two looks of the protocol in blob.h. */
-static void sweep_one(blob_store *s, const char *path, const char *hex,
+/* One candidate blob: the two looks of the protocol in blob.h. False: stop the sweep. */
+static bool sweep_one(blob_store *s, const char *path, const char *hex,
                       blob_referenced_fn is_referenced, void *ctx, unsigned grace,
                       blob_sweep_stats *stats)
 {
     struct stat st;
     if (lstat(path, &st) != 0 || !S_ISREG(st.st_mode))
-        return;
+        return true;
     stats->seen++;
     if (!old_enough(&st, time(NULL), grace)) {
         stats->young++;
-        return;
+        return true;
     }
     unsigned char sha[BLOB_HASH_LEN];
     if (!blob_hex_parse(hex, sha))
-        return;
+        return true;
     bool referenced = true;
-    if (is_referenced(ctx, sha, &referenced) != ST_OK) {
+    rstatus q = is_referenced(ctx, sha, &referenced);
+    if (q != ST_OK) {
         stats->errors++;
-        return;
+        return q != ST_UNAVAILABLE;
     }
     if (referenced) {
         stats->referenced++;
-        return;
+        return true;
     }
     int lock = lock_take(s, LOCK_EX);
     if (lock < 0) {
         stats->errors++;
-        return;
+        return true;
     }
     if (lstat(path, &st) != 0 || !old_enough(&st, time(NULL), grace)) {
         /* Put or retained since the first look: an upload is about to reference it. */
@@ -444,6 +499,7 @@ static void sweep_one(blob_store *s, const char *path, const char *hex,
         stats->bytes_freed += (unsigned long long)st.st_size;
     }
     lock_drop(lock);
+    return true;
 }
 
 rstatus blob_sweep(blob_store *s, blob_referenced_fn is_referenced, void *ctx,
@@ -459,7 +515,8 @@ rstatus blob_sweep(blob_store *s, blob_referenced_fn is_referenced, void *ctx,
         return ST_INTERNAL;
     }
     struct dirent *e1;
-    while ((e1 = readdir(top))) {
+    bool go_on = true;
+    while (go_on && (e1 = readdir(top))) {
         if (!is_hex_name(e1->d_name, 2))
             continue;
         char d1[PATH_CAP];
@@ -469,7 +526,7 @@ rstatus blob_sweep(blob_store *s, blob_referenced_fn is_referenced, void *ctx,
         if (!mid)
             continue;
         struct dirent *e2;
-        while ((e2 = readdir(mid))) {
+        while (go_on && (e2 = readdir(mid))) {
             if (!is_hex_name(e2->d_name, 2))
                 continue;
             char d2[PATH_CAP];
@@ -479,7 +536,7 @@ rstatus blob_sweep(blob_store *s, blob_referenced_fn is_referenced, void *ctx,
             if (!leaf)
                 continue;
             struct dirent *e3;
-            while ((e3 = readdir(leaf))) {
+            while (go_on && (e3 = readdir(leaf))) {
                 /* Only names that match their place: ab/cd/abcd…. */
                 if (!is_hex_name(e3->d_name, BLOB_HEX_LEN) ||
                     memcmp(e3->d_name, e1->d_name, 2) != 0 ||
@@ -488,7 +545,7 @@ rstatus blob_sweep(blob_store *s, blob_referenced_fn is_referenced, void *ctx,
                 char path[PATH_CAP];
                 if (snprintf(path, sizeof path, "%s/%s", d2, e3->d_name) >= (int)sizeof path)
                     continue;
-                sweep_one(s, path, e3->d_name, is_referenced, ctx, grace_seconds, stats);
+                go_on = sweep_one(s, path, e3->d_name, is_referenced, ctx, grace_seconds, stats);
             }
             closedir(leaf);
         }
@@ -499,7 +556,7 @@ rstatus blob_sweep(blob_store *s, blob_referenced_fn is_referenced, void *ctx,
         log_info("blob sweep: %llu deleted (%llu bytes), %llu referenced, %llu young, %llu errors",
                  stats->deleted, stats->bytes_freed, stats->referenced, stats->young,
                  stats->errors);
-    return ST_OK;
+    return go_on ? ST_OK : ST_UNAVAILABLE;
 }
 
 rstatus blob_sweep_tmp(const char *tmp_dir, unsigned grace_seconds, unsigned long long *deleted)
@@ -525,10 +582,19 @@ rstatus blob_sweep_tmp(const char *tmp_dir, unsigned grace_seconds, unsigned lon
             continue;
         if (!old_enough(&st, now, grace_seconds))
             continue;
+        /* An upload in flight holds a lock on its file (http/upload.c): leave it. */
+        int fd = openat(dfd, e->d_name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK);
+        if (fd < 0)
+            continue;
+        if (flock(fd, LOCK_EX | LOCK_NB) != 0) {
+            close(fd);
+            continue;
+        }
         if (unlinkat(dfd, e->d_name, 0) == 0)
             n++;
         else
             log_warn("blob: cannot delete %s/%s: %s", tmp_dir, e->d_name, strerror(errno));
+        close(fd);
     }
     closedir(d);
     if (deleted)

@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -119,6 +120,37 @@ static void test_hex(void **state)
     assert_false(blob_hex_parse(hex, back));
 }
 
+/* The streaming hasher agrees with libsodium, whatever the chunks, and starts over after final. */
+static void test_hasher(void **state)
+{
+    (void)state;
+    blob_hasher *h = blob_hasher_new();
+    assert_non_null(h);
+    unsigned char got[32], want[32];
+    char hex[65];
+    blob_hasher_update(h, "ab", 2);
+    blob_hasher_update(h, "", 0);
+    blob_hasher_update(h, "c", 1);
+    blob_hasher_final(h, got);
+    blob_hex(got, hex);
+    assert_string_equal(hex, "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+
+    size_t len = 3 * 1024 * 1024 + 17;
+    unsigned char *data = malloc(len);
+    assert_non_null(data);
+    randombytes_buf(data, len);
+    crypto_hash_sha256(want, data, len);
+    for (size_t at = 0, step = 1; at < len; at += step, step = step * 3 + 1) {
+        size_t n = len - at < step ? len - at : step;
+        blob_hasher_update(h, data + at, n);
+    }
+    blob_hasher_final(h, got);
+    assert_memory_equal(got, want, 32);
+    free(data);
+    blob_hasher_free(h);
+    blob_hasher_free(NULL);
+}
+
 static void test_put_read_dedup(void **state)
 {
     fixture *f = *state;
@@ -214,7 +246,7 @@ static void test_open_fails_on_a_file(void **state)
 typedef struct {
     unsigned char refs[4][32];
     int nrefs;
-    bool fail;
+    rstatus fail;       /* what the question answers instead (ST_OK: it answers) */
     /* Simulates an upload of the same content arriving between the sweeper's two looks. */
     fixture *race;
     const void *race_data;
@@ -226,8 +258,8 @@ static rstatus is_referenced(void *ctx, const unsigned char sha[32], bool *refer
 {
     refs *r = ctx;
     r->calls++;
-    if (r->fail)
-        return ST_UNAVAILABLE;
+    if (r->fail != ST_OK)
+        return r->fail;
     if (r->race) {
         unsigned char h[32];
         char tmp[512];
@@ -271,8 +303,8 @@ static void test_sweep(void **state)
     refs r = {.nrefs = 1};
     memcpy(r.refs[0], kept, 32);
 
-    /* A failing question deletes nothing. */
-    r.fail = true;
+    /* A failing question deletes nothing; the sweep goes on with the next blob... */
+    r.fail = ST_INTERNAL;
     blob_sweep_stats stats;
     assert_int_equal(blob_sweep(f->store, is_referenced, &r, 3600, &stats), ST_OK);
     assert_int_equal(stats.seen, 3);
@@ -281,7 +313,16 @@ static void test_sweep(void **state)
     assert_int_equal(stats.deleted, 0);
     assert_int_equal(access(p_gone, F_OK), 0);
 
-    r.fail = false;
+    /* ... unless the database is gone or the server stops: then it ends at once. */
+    r.fail = ST_UNAVAILABLE;
+    r.calls = 0;
+    assert_int_equal(blob_sweep(f->store, is_referenced, &r, 3600, &stats), ST_UNAVAILABLE);
+    assert_int_equal(r.calls, 1);
+    assert_int_equal(stats.errors, 1);
+    assert_int_equal(stats.deleted, 0);
+    assert_int_equal(access(p_gone, F_OK), 0);
+
+    r.fail = ST_OK;
     assert_int_equal(blob_sweep(f->store, is_referenced, &r, 3600, &stats), ST_OK);
     assert_int_equal(stats.deleted, 1);
     assert_int_equal(stats.bytes_freed, strlen("orphelin"));
@@ -353,6 +394,22 @@ static void test_sweep_tmp(void **state)
     assert_int_equal(n, 1);
     assert_int_equal(access(stale, F_OK), -1);
     assert_int_equal(access(live, F_OK), 0);
+
+    /* An upload in flight holds a lock on its file: never taken, however old. */
+    char held[512];
+    make_tmp(f, "upload-held", "z", 1, sha, held);
+    int fd = open(held, O_RDONLY);
+    assert_true(fd >= 0);
+    assert_int_equal(flock(fd, LOCK_SH | LOCK_NB), 0);
+    age(held, 7200);
+    assert_int_equal(blob_sweep_tmp(f->tmp, 3600, &n), ST_OK);
+    assert_int_equal(n, 0);
+    assert_int_equal(access(held, F_OK), 0);
+    close(fd);
+    assert_int_equal(blob_sweep_tmp(f->tmp, 3600, &n), ST_OK);
+    assert_int_equal(n, 1);
+    assert_int_equal(access(held, F_OK), -1);
+
     char missing[512];
     snprintf(missing, sizeof missing, "%s/nope", f->root);
     assert_int_equal(blob_sweep_tmp(missing, 0, &n), ST_OK);
@@ -407,6 +464,7 @@ int main(void)
         return 1;
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_hex),
+        cmocka_unit_test(test_hasher),
         cmocka_unit_test_setup_teardown(test_put_read_dedup, setup, teardown),
         cmocka_unit_test_setup_teardown(test_missing, setup, teardown),
         cmocka_unit_test_setup_teardown(test_open_fails_on_a_file, setup, teardown),
