@@ -348,6 +348,7 @@ describe('profile, animator and administrator screens', () => {
     for (const path of ['/', '/profil', '/profil/sessions', '/profil/jetons', '/annuaire', `/personnes/${animator.id}`, '/communautes',
       `/communautes/${world.quality.id}`, `/communautes/${world.quality.id}/gestion`, `/communautes/${world.quality.id}/gestion/membres`,
       `/communautes/${world.quality.id}/gestion/demandes`, `/communautes/${world.quality.id}/gestion/invitations`,
+      `/communautes/${world.quality.id}/documents`, `/communautes/${world.quality.id}/documents/corbeille`,
       '/admin/utilisateurs', '/admin/organisations', '/admin/traces', '/admin/reglages']) {
       await visit(page, app.url, path);
       await page.waitForFunction(() => !document.querySelector('main [role="status"] .skeleton'));

@@ -30,6 +30,11 @@ export function setCsrfToken(token) {
   csrfToken = token || null;
 }
 
+/** The CSRF header for a state-changing request sent outside request() (an upload over XMLHttpRequest, for its progress events). */
+export function csrfHeaders() {
+  return csrfToken ? { 'X-CSRF-Token': csrfToken } : {};
+}
+
 /** Seconds from a Retry-After header (delta-seconds or an HTTP date), or null. */
 function retryAfterSeconds(value) {
   if (!value) return null;

@@ -32,6 +32,11 @@ const ROUTES = [
   { path: '/communautes/:id', load: () => import('./pages/community.js') },
   { path: '/communautes/:id/gestion', load: () => import('./pages/community-manage.js') },
   { path: '/communautes/:id/gestion/:tab', load: () => import('./pages/community-manage.js') },
+  // The document library of a community, its folders and trash; a document (validation e-mails link to /documents/:id).
+  { path: '/communautes/:id/documents', load: () => import('./pages/library.js') },
+  { path: '/communautes/:id/documents/dossiers/:folder', load: () => import('./pages/library.js') },
+  { path: '/communautes/:id/documents/corbeille', load: () => import('./pages/library-trash.js') },
+  { path: '/documents/:id', load: () => import('./pages/document.js') },
   // Platform administration.
   { path: '/admin/utilisateurs', load: () => import('./pages/admin-users.js') },
   { path: '/admin/organisations', load: () => import('./pages/admin-organisations.js') },

@@ -61,6 +61,7 @@ function header(c) {
       h('span', { class: 'muted' }, visibilityHelp(c.visibility))),
     h('div', { class: 'button-row community-hero__actions' },
       actions(c),
+      c.can.read ? linkButton({ label: t('library.title'), href: `/communautes/${c.id}/documents`, icon: 'file', variant: 'secondary' }) : null,
       manage ? linkButton({ label: t('community.manage'), href: `/communautes/${c.id}/gestion`, icon: 'settings', variant: 'secondary' }) : null));
 }
 
