@@ -76,7 +76,7 @@ function answer(params, overrides = {}) {
  * Serves the search endpoints from canned answers and records what the page asked:
  * search(params) → a JSON body, or { status, body } for an error; suggest(q) → suggestions.
  */
-async function mockSearch(page, { search = (params) => answer(params), suggest = () => SUGGESTIONS, suggestDelay = () => 0 } = {}) {
+async function mockSearch(page, { search = (params) => answer(params), searchDelay = () => 0, suggest = () => SUGGESTIONS, suggestDelay = () => 0 } = {}) {
   const asked = { search: [], suggest: [] };
   await page.route((url) => url.pathname === '/api/search/suggest', async (route) => {
     const q = new URL(route.request().url()).searchParams.get('q');
@@ -92,6 +92,8 @@ async function mockSearch(page, { search = (params) => answer(params), suggest =
   await page.route((url) => url.pathname === '/api/search', async (route) => {
     const params = new URL(route.request().url()).searchParams;
     asked.search.push(params);
+    const delay = searchDelay(params);
+    if (delay) await new Promise((resolve) => setTimeout(resolve, delay));
     const reply = search(params);
     if (reply === 'network') {
       await route.abort('internetdisconnected');
@@ -122,7 +124,21 @@ async function upload(app, who, urlPath, fields, file) {
   return { status: res.status, json: text ? JSON.parse(text) : null };
 }
 
-const lastSearch = (asked) => Object.fromEntries(asked.search.at(-1));
+const lastSearch = (asked) => Object.fromEntries(asked.search.at(-1) ?? []);
+
+/** Waits (5 s at most) until the last search the page asked passes check, which throws until then. */
+async function expectSearch(asked, check) {
+  const deadline = Date.now() + 5000;
+  for (;;) {
+    try {
+      check(lastSearch(asked));
+      return;
+    } catch (err) {
+      if (Date.now() > deadline) throw err;
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+  }
+}
 
 async function noHorizontalScroll(page) {
   const { scrollWidth, innerWidth } = await page.evaluate(() => ({ scrollWidth: document.documentElement.scrollWidth, innerWidth: window.innerWidth }));
@@ -243,7 +259,7 @@ describe('search (issue 6)', () => {
     await waitForPage(page);
     assert.equal(await box.getAttribute('aria-expanded'), 'false');
     assert.equal(await box.inputValue(), '', 'the box shows the query of the page, and a keyword search has none');
-    assert.equal(lastSearch(asked).tag, 'qualité');
+    await expectSearch(asked, (last) => assert.equal(last.tag, 'qualité'));
 
     // Enter with nothing highlighted searches for the text.
     await box.pressSequentially('qual');
@@ -277,7 +293,7 @@ describe('search (issue 6)', () => {
     await hits.first().waitFor();
     assert.equal(await page.title(), 'Recherche «\u00a0qualité\u00a0» · Relais');
     assert.equal(await page.locator('h1').count(), 1);
-    assert.deepEqual(lastSearch(asked), { q: 'qualité', sort: 'relevance', page: '1', per_page: '20' });
+    await expectSearch(asked, (last) => assert.deepEqual(last, { q: 'qualité', sort: 'relevance', page: '1', per_page: '20' }));
     // The count is in a polite live region, so it is announced when the results arrive.
     const status = page.getByRole('status').filter({ hasText: 'résultats' });
     assert.equal(await status.innerText(), '45 résultats pour «\u00a0qualité\u00a0»');
@@ -306,6 +322,18 @@ describe('search (issue 6)', () => {
     assert.equal(await hits.nth(1).locator('.search-hit__detail').innerText(), 'Le réseau des qualiticiens du GHT');
     assert.equal(await hits.nth(1).locator('.search-hit__snippet').count(), 0, 'an empty excerpt shows nothing');
     await page.screenshot({ path: screenshotPath('search-results-desktop'), fullPage: true });
+
+    // In English.
+    await page.getByRole('button', { name: 'English' }).click();
+    await page.waitForFunction(() => document.documentElement.lang === 'en');
+    await page.getByRole('status').filter({ hasText: 'results for' }).waitFor();
+    assert.equal(await page.getByRole('status').filter({ hasText: 'results for' }).innerText(), '45 results for “qualité”');
+    assert.equal(await page.title(), 'Search “qualité” · Relais');
+    assert.deepEqual(await page.getByRole('group', { name: 'Sort by' }).getByRole('button').allInnerTexts(), ['Relevance', 'Date']);
+    assert.equal(await hits.first().locator('time').innerText(), 'Nov 20, 2026');
+    assert.ok(await page.locator('.search-filters').getByRole('list', { name: 'Community' }).isVisible());
+    await page.getByRole('button', { name: 'Français' }).click();
+    await page.waitForFunction(() => document.documentElement.lang === 'fr');
   }));
 
   test('results page: facets filter, filters live in the URL (Back, Forward, shared links), sort and paging', () => journey({}, async (page, asked) => {
@@ -321,7 +349,7 @@ describe('search (issue 6)', () => {
     await page.waitForURL((url) => url.searchParams.get('type') === 'document');
     await page.locator('.search-chip').first().waitFor();
     assert.deepEqual(urlParams(page), { q: 'qualité', type: 'document' });
-    assert.equal(lastSearch(asked).type, 'document');
+    await expectSearch(asked, (last) => assert.equal(last.type, 'document'));
     const activeDocuments = filters.getByRole('list', { name: 'Type' }).getByRole('link', { name: /^Documents/ });
     assert.equal(await activeDocuments.getAttribute('aria-current'), 'true');
     await page.waitForFunction(() => document.activeElement?.dataset.focusKey === 'facet:type:document');
@@ -338,9 +366,8 @@ describe('search (issue 6)', () => {
     await page.goBack();
     await page.waitForURL((url) => !url.searchParams.has('community'));
     await waitForPage(page);
-    await page.locator('.search-chip').first().waitFor();
-    assert.equal(await page.locator('.search-chip').count(), 1);
-    assert.equal(lastSearch(asked).community, undefined);
+    await page.waitForFunction(() => document.querySelectorAll('.search-chip').length === 1);
+    await expectSearch(asked, (last) => assert.equal(last.community, undefined));
     await page.goForward();
     await page.waitForURL((url) => url.searchParams.get('community') === '2');
     await waitForPage(page);
@@ -360,7 +387,7 @@ describe('search (issue 6)', () => {
     await page.waitForURL((url) => url.searchParams.get('sort') === 'date');
     await page.waitForFunction(() => document.activeElement?.dataset.focusKey === 'sort:date');
     assert.equal(await page.getByRole('group', { name: 'Trier par' }).getByRole('button', { name: 'Date' }).getAttribute('aria-pressed'), 'true');
-    assert.equal(lastSearch(asked).sort, 'date');
+    await expectSearch(asked, (last) => assert.equal(last.sort, 'date'));
 
     // Paging: the shared pager; the page is in the URL and focus goes to the results.
     const pagerNav = page.getByRole('navigation', { name: 'Pages de résultats' });
@@ -368,7 +395,7 @@ describe('search (issue 6)', () => {
     await pagerNav.getByRole('button', { name: 'Suivante' }).click();
     await page.waitForURL((url) => url.searchParams.get('page') === '2');
     await page.getByRole('navigation', { name: 'Pages de résultats' }).getByText('Page 2 sur 3').waitFor();
-    assert.equal(lastSearch(asked).page, '2');
+    await expectSearch(asked, (last) => assert.equal(last.page, '2'));
     assert.equal(await page.locator('ol.search-hits').getAttribute('start'), '21');
     await page.waitForFunction(() => document.activeElement?.textContent === 'Résultats');
     // A new filter starts again at page 1.
@@ -399,7 +426,7 @@ describe('search (issue 6)', () => {
     const shared = '/recherche?q=qualit%C3%A9&type=person&author=3&community=abc&from=2026-02-30&page=2&sort=date';
     await visit(page, app.url, shared);
     await page.locator('.search-hit').first().waitFor();
-    assert.deepEqual(lastSearch(asked), { q: 'qualité', sort: 'date', type: 'person', author: '3', page: '2', per_page: '20' });
+    await expectSearch(asked, (last) => assert.deepEqual(last, { q: 'qualité', sort: 'date', type: 'person', author: '3', page: '2', per_page: '20' }));
     assert.deepEqual(await page.locator('.search-chip').allInnerTexts(), ['Type\u00a0: Personnes', 'Auteur\u00a0: Quentin Allard']);
     await page.getByRole('link', { name: 'Retirer tous les filtres' }).click();
     await page.waitForURL((url) => url.search === '?q=qualit%C3%A9&sort=date');
@@ -456,10 +483,11 @@ describe('search (issue 6)', () => {
     assert.equal(asked.search.length, before);
   }));
 
-  test('error states: index unavailable (503) with retry, connection lost, refused query (400)', () => {
+  test('loading, then error states: index unavailable (503) with retry, connection lost, refused query (400)', () => {
     let failures = 0;
     return journey({
       mock: {
+        searchDelay: (params) => (params.get('q') === 'lent' ? 1500 : 0),
         search: (params) => {
           const q = params.get('q');
           if (q === 'indisponible' && failures++ === 0) return { status: 503, body: { error: { code: 'service_unavailable', message: 'the search index is not available' } } };
@@ -470,6 +498,13 @@ describe('search (issue 6)', () => {
       },
       expectedHttpErrors: [{ path: /\/api\/search\?/, status: 503 }, { path: /\/api\/search\?/, status: 400 }],
     }, async (page, _asked, problems) => {
+      // While the answer is on its way: a busy results area and a spoken "searching".
+      await visit(page, app.url, '/recherche?q=lent');
+      await page.locator('.results[aria-busy="true"]').waitFor();
+      assert.equal(await page.locator('.results [role="status"]').innerText(), 'Recherche en cours…');
+      await page.locator('.search-hit').first().waitFor();
+      assert.equal(await page.locator('.results[aria-busy]').count(), 0);
+
       await visit(page, app.url, '/recherche?q=indisponible');
       const error = page.locator('.search-error');
       await error.waitFor();

@@ -32,6 +32,13 @@ function go(search, changes, focusKey = null) {
   navigate(searchUrl(search, changes));
 }
 
+/** For a link of the page: a plain click (one the router follows here) brings focus back to key. */
+function refocusOnClick(key) {
+  return (event) => {
+    if (!event.ctrlKey && !event.metaKey && !event.shiftKey && !event.altKey && event.button === 0) refocus = key;
+  };
+}
+
 /** The search a URL's query string holds; anything malformed is dropped rather than sent. */
 function readSearch(query) {
   const id = (v) => (/^[1-9]\d{0,9}$/.test(v ?? '') ? v : '');
@@ -397,13 +404,13 @@ function activeFilters(search, answer) {
           class: 'search-chip',
           href: searchUrl(search, { [name]: '' }),
           'aria-label': t('search.active.remove', { filter: label }),
-          on: { click: () => { refocus = 'results'; } },
+          on: { click: refocusOnClick('results') },
         }, h('span', {}, label), icon('close')));
       }),
       set.length > 1 ? h('li', {}, h('a', {
         class: 'search-active__clear',
         href: searchUrl(search, withoutFilters),
-        on: { click: () => { refocus = 'results'; } },
+        on: { click: refocusOnClick('results') },
       }, t('search.active.clear'))) : null),
   ];
 }
@@ -424,7 +431,7 @@ function facetGroups(search, facets) {
         href: searchUrl(search, { [name]: on ? '' : value }),
         'aria-current': on ? 'true' : null,
         'data-focus-key': key,
-        on: { click: () => { refocus = key; } },
+        on: { click: refocusOnClick(key) },
       },
       name === 'type' ? kindIcon(value) : null,
       h('span', { class: 'search-facet__label' }, label),
