@@ -5,6 +5,10 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 /*
  * Modelled on notmuch's lib/notmuch.h:
  *  - opaque handles, no Xapian type ever crosses this header;
@@ -192,5 +196,9 @@ size_t search_suggestions_size(const search_suggestions *s);
 void search_suggestions_get(const search_suggestions *s, size_t i, const char **kind,
                             int64_t *id, const char **data);
 void search_suggestions_free(search_suggestions *s);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

@@ -64,7 +64,8 @@ describe('web shell', () => {
     assert.ok(await nav.isVisible(), 'the navigation is a visible sidebar on desktop');
     // The communities area is there; a visitor is told to sign in to see theirs.
     assert.match(await nav.innerText(), /Connectez-vous pour retrouver les espaces dont vous êtes membre/);
-    const input = page.getByRole('searchbox', { name: 'Rechercher dans Relais' });
+    // The search box is a combobox (its suggestions are tested in search.test.mjs).
+    const input = page.getByRole('combobox', { name: 'Rechercher dans Relais' });
     assert.ok(await input.isVisible(), 'the search box has an accessible name');
   }));
 
@@ -126,9 +127,9 @@ describe('web shell', () => {
     assert.equal(await page.title(), 'Accueil · Relais');
   }));
 
-  test('search: the header form routes to /recherche?q= with an honest "coming soon"', () => journey({ viewport: DESKTOP }, async (page) => {
+  test('search: the header form routes to /recherche?q=, where a visitor is asked to sign in', () => journey({ viewport: DESKTOP }, async (page) => {
     await visit(page, app.url, '/');
-    const input = page.getByRole('searchbox', { name: 'Rechercher dans Relais' });
+    const input = page.getByRole('combobox', { name: 'Rechercher dans Relais' });
     await input.fill('dossier médical « DMP »');
     await input.press('Enter');
     await page.waitForURL(/\/recherche\?q=/);
@@ -137,7 +138,7 @@ describe('web shell', () => {
     assert.equal(await page.locator('h1').innerText(), 'Recherche');
     const main = await page.locator('main').innerText();
     assert.match(main, /Résultats pour «\u00a0dossier médical « DMP »\u00a0»/); // French typography: no-break spaces inside « »
-    assert.match(main, /La recherche arrive bientôt/);
+    assert.match(main, /Connectez-vous pour rechercher/);
     assert.equal(await page.locator('main .list__item').count(), 0, 'no made-up results');
     assert.equal((await focused(page)).tag, 'h1', 'focus moves to the new page heading');
     assert.equal(await input.inputValue(), 'dossier médical « DMP »');

@@ -7,6 +7,7 @@ import { toast } from './ui/toast.js';
 import { initNav, markCurrent, renderCommunities, setAdmin } from './nav.js';
 import { loadSession, onSessionChange, currentUser, isAdmin, signOut, loginUrl } from './session.js';
 import { renderUserMenu } from './ui/usermenu.js';
+import { setupSearchBox } from './ui/search-box.js';
 
 // The sitemap of the browser app. Paths are French because the URLs are shown to French users;
 // each page module loads on first visit.
@@ -89,22 +90,23 @@ function drawAccount() {
   });
 }
 
+/** The header search box: suggestions while typing (for a signed-in person), Enter searches. */
 function setupSearch() {
-  const form = document.getElementById('site-search');
-  const input = document.getElementById('site-search-input');
-  form.addEventListener('submit', (event) => {
-    event.preventDefault();
-    const query = input.value.trim();
-    navigate(query ? `/recherche?q=${encodeURIComponent(query)}` : '/recherche');
+  return setupSearchBox({
+    form: document.getElementById('site-search'),
+    input: document.getElementById('site-search-input'),
+    listbox: document.getElementById('site-search-listbox'),
+    status: document.getElementById('site-search-status'),
+    navigate,
+    enabled: () => Boolean(currentUser()),
   });
-  return input;
 }
 
 async function boot() {
   fillIconSlots(document);
   await initI18n();
   setupLanguageSwitch();
-  const searchInput = setupSearch();
+  const searchBox = setupSearch();
 
   const drawer = setupDrawer({
     panel: document.getElementById('site-nav'),
@@ -133,7 +135,7 @@ async function boot() {
       // The "Se connecter" link brings the person back to the page they were on.
       if (!currentUser()) drawAccount();
       // The header box mirrors the query of the search page, and is emptied elsewhere.
-      searchInput.value = url.pathname === '/recherche' ? url.searchParams.get('q') ?? '' : '';
+      searchBox.reset(url.pathname === '/recherche' ? url.searchParams.get('q') ?? '' : '');
       // Following a link inside the drawer closes it; focus already went to the new page heading.
       drawer.close({ returnFocus: false });
     },
