@@ -92,6 +92,112 @@ CREATE FUNCTION public.relais_fold(text) RETURNS text
     LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
     RETURN lower(public.unaccent('public.unaccent'::regdictionary, $1));
 
+CREATE FUNCTION public.search_enqueue(p_kind text, p_id bigint) RETURNS void
+    LANGUAGE sql
+    AS $$
+    INSERT INTO search_queue (kind, item_id) VALUES (p_kind, p_id);
+    SELECT pg_notify('relais_search', '');
+$$;
+
+CREATE FUNCTION public.search_queue_community() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$
+BEGIN
+    IF TG_OP = 'DELETE' THEN
+        PERFORM search_enqueue('community', OLD.id);
+        RETURN NULL;
+    END IF;
+    PERFORM search_enqueue('community', NEW.id);
+    IF TG_OP = 'UPDATE' AND OLD.name IS DISTINCT FROM NEW.name THEN
+        INSERT INTO search_queue (kind, item_id)
+        SELECT 'document', d.id FROM documents d WHERE d.community_id = NEW.id;
+    END IF;
+    RETURN NULL;
+END $$;
+
+CREATE FUNCTION public.search_queue_document() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$
+BEGIN
+    IF TG_OP = 'DELETE' THEN
+        PERFORM search_enqueue('document', OLD.document_id);
+    ELSE
+        PERFORM search_enqueue('document', NEW.document_id);
+    END IF;
+    RETURN NULL;
+END $$;
+
+CREATE FUNCTION public.search_queue_documents() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$
+BEGIN
+    PERFORM search_enqueue('document', CASE WHEN TG_OP = 'DELETE' THEN OLD.id ELSE NEW.id END);
+    RETURN NULL;
+END $$;
+
+CREATE FUNCTION public.search_queue_folder() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$
+BEGIN
+    INSERT INTO search_queue (kind, item_id)
+    WITH RECURSIVE below (id) AS (
+        SELECT NEW.id
+        UNION ALL
+        SELECT f.id FROM folders f JOIN below b ON f.parent_id = b.id
+    )
+    SELECT 'document', d.id FROM documents d WHERE d.folder_id IN (SELECT id FROM below);
+    PERFORM pg_notify('relais_search', '');
+    RETURN NULL;
+END $$;
+
+CREATE FUNCTION public.search_queue_membership() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$
+BEGIN
+    PERFORM search_enqueue('person', CASE WHEN TG_OP = 'DELETE' THEN OLD.user_id ELSE NEW.user_id END);
+    RETURN NULL;
+END $$;
+
+CREATE FUNCTION public.search_queue_organisation() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$
+BEGIN
+    INSERT INTO search_queue (kind, item_id)
+    SELECT 'person', u.id FROM users u WHERE u.organisation_id = NEW.id;
+    PERFORM pg_notify('relais_search', '');
+    RETURN NULL;
+END $$;
+
+CREATE FUNCTION public.search_queue_tag() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$
+BEGIN
+    IF TG_OP = 'DELETE' THEN
+        PERFORM search_enqueue('tag', OLD.id);
+        PERFORM search_enqueue('community', OLD.community_id);
+    ELSE
+        PERFORM search_enqueue('tag', NEW.id);
+        PERFORM search_enqueue('community', NEW.community_id);
+    END IF;
+    RETURN NULL;
+END $$;
+
+CREATE FUNCTION public.search_queue_user() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$
+BEGIN
+    IF TG_OP = 'DELETE' THEN
+        PERFORM search_enqueue('person', OLD.id);
+        RETURN NULL;
+    END IF;
+    PERFORM search_enqueue('person', NEW.id);
+    IF TG_OP = 'UPDATE' AND OLD.display_name IS DISTINCT FROM NEW.display_name THEN
+        INSERT INTO search_queue (kind, item_id)
+        SELECT 'document', d.id FROM documents d WHERE d.author_id = NEW.id;
+    END IF;
+    RETURN NULL;
+END $$;
+
 CREATE TABLE public.api_tokens (
     id bigint NOT NULL,
     user_id bigint NOT NULL,
@@ -390,6 +496,23 @@ CREATE TABLE public.schema_migrations (
     applied_at timestamp with time zone DEFAULT now() NOT NULL
 );
 
+CREATE TABLE public.search_queue (
+    id bigint NOT NULL,
+    kind text NOT NULL,
+    item_id bigint NOT NULL,
+    queued_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT search_queue_kind_check CHECK ((kind ~ '^[a-z_]{1,30}$'::text))
+);
+
+ALTER TABLE public.search_queue ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTITY (
+    SEQUENCE NAME public.search_queue_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
+
 CREATE TABLE public.sessions (
     id bigint NOT NULL,
     user_id bigint NOT NULL,
@@ -540,6 +663,9 @@ ALTER TABLE ONLY public.platform_settings
 ALTER TABLE ONLY public.schema_migrations
     ADD CONSTRAINT schema_migrations_pkey PRIMARY KEY (version);
 
+ALTER TABLE ONLY public.search_queue
+    ADD CONSTRAINT search_queue_pkey PRIMARY KEY (id);
+
 ALTER TABLE ONLY public.sessions
     ADD CONSTRAINT sessions_pkey PRIMARY KEY (id);
 
@@ -602,6 +728,26 @@ CREATE INDEX sessions_user ON public.sessions USING btree (user_id) WHERE (revok
 CREATE INDEX users_organisation ON public.users USING btree (organisation_id);
 
 CREATE INDEX users_search_trgm ON public.users USING gin (public.relais_fold(((((display_name || ' '::text) || job_title) || ' '::text) || place)) public.gin_trgm_ops);
+
+CREATE TRIGGER communities_search AFTER INSERT OR DELETE OR UPDATE ON public.communities FOR EACH ROW EXECUTE FUNCTION public.search_queue_community();
+
+CREATE TRIGGER document_tags_search AFTER INSERT OR DELETE ON public.document_tags FOR EACH ROW EXECUTE FUNCTION public.search_queue_document();
+
+CREATE TRIGGER document_versions_search AFTER INSERT OR DELETE ON public.document_versions FOR EACH ROW EXECUTE FUNCTION public.search_queue_document();
+
+CREATE TRIGGER documents_search AFTER INSERT OR DELETE OR UPDATE ON public.documents FOR EACH ROW EXECUTE FUNCTION public.search_queue_documents();
+
+CREATE TRIGGER folders_search AFTER UPDATE OF name, parent_id ON public.folders FOR EACH ROW WHEN (((old.name IS DISTINCT FROM new.name) OR (old.parent_id IS DISTINCT FROM new.parent_id))) EXECUTE FUNCTION public.search_queue_folder();
+
+CREATE TRIGGER memberships_search AFTER INSERT OR DELETE ON public.memberships FOR EACH ROW EXECUTE FUNCTION public.search_queue_membership();
+
+CREATE TRIGGER organisations_search AFTER UPDATE OF name ON public.organisations FOR EACH ROW WHEN ((old.name IS DISTINCT FROM new.name)) EXECUTE FUNCTION public.search_queue_organisation();
+
+CREATE TRIGGER tags_search AFTER INSERT OR DELETE OR UPDATE ON public.tags FOR EACH ROW EXECUTE FUNCTION public.search_queue_tag();
+
+CREATE TRIGGER users_search_insert AFTER INSERT OR DELETE ON public.users FOR EACH ROW EXECUTE FUNCTION public.search_queue_user();
+
+CREATE TRIGGER users_search_update AFTER UPDATE OF display_name, kind, organisation_id, job_title, place, status, platform_role ON public.users FOR EACH ROW WHEN (((old.display_name IS DISTINCT FROM new.display_name) OR (old.kind IS DISTINCT FROM new.kind) OR (old.organisation_id IS DISTINCT FROM new.organisation_id) OR (old.job_title IS DISTINCT FROM new.job_title) OR (old.place IS DISTINCT FROM new.place) OR (old.status IS DISTINCT FROM new.status))) EXECUTE FUNCTION public.search_queue_user();
 
 ALTER TABLE ONLY public.api_tokens
     ADD CONSTRAINT api_tokens_user_id_fkey FOREIGN KEY (user_id) REFERENCES public.users(id) ON DELETE CASCADE;

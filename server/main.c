@@ -15,6 +15,7 @@ static const struct {
     {"version", cmd_version, "print version information"},
     {"admin", cmd_admin, "accounts, demo data and the audit trail (see relais admin --help)"},
     {"sweep", cmd_sweep, "empty old trashes, delete unreferenced blobs and stale uploads"},
+    {"reindex", cmd_reindex, "rebuild the full-text search index from the database"},
 };
 
 static void usage(FILE *out)

@@ -134,4 +134,26 @@ bool acl_is_admin(const principal *viewer);
 rstatus acl_deny(request *r, bool visible, const char *object_type, const char *object_id,
                  const char *what);
 
+/*
+ * Search (server/search/). The index holds "access keys" on each item and every query
+ * names the viewer's keys: an item is found only by a viewer holding one of its keys, and
+ * the filter is inside the index query, so totals, facets and completions obey it too.
+ * The keys mirror the rules above:
+ *   "r<c>"  content of community c (documents, tags...): its readers (ACL_READ);
+ *   "s<c>"  community c itself: who may know it exists (ACL_SEE);
+ *   "u<id>" a person, found by themself; "m<c>" a member of c, found by co-members;
+ *   "ps"    a staff person, found by staff; "p" any person, found by administrators.
+ * A viewer's keys are computed from PostgreSQL at each query, so a member removed a
+ * moment ago finds nothing more.
+ */
+#define ACL_SEARCH_KEY_MAX 24
+void acl_search_key_content(char out[ACL_SEARCH_KEY_MAX], long long community_id);
+void acl_search_key_community(char out[ACL_SEARCH_KEY_MAX], long long community_id);
+/* The keys of person id: staff or guest, member of communities[0..n). Arena-allocated. */
+const char **acl_search_keys_person(arena *a, long long id, bool is_staff,
+                                    const long long *communities, size_t n, size_t *nkeys);
+/* The viewer's keys (NULL viewer: none). ST_OK, or the database's failure. */
+rstatus acl_search_viewer_keys(db_conn *db, arena *a, const principal *viewer,
+                               const char ***keys, size_t *nkeys);
+
 #endif

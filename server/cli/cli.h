@@ -8,6 +8,7 @@ int cmd_migrate(int argc, char **argv);
 int cmd_version(int argc, char **argv);
 int cmd_admin(int argc, char **argv);      /* cli/admin.c */
 int cmd_sweep(int argc, char **argv);      /* document/sweep.c */
+int cmd_reindex(int argc, char **argv);    /* search/reindex.c */
 
 /* Loads defaults, RELAIS_* variables and flags; 0 ok, 1 help shown, -1 error. */
 struct config;

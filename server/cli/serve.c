@@ -18,6 +18,7 @@
 #include "http/server.h"
 #include "http/static.h"
 #include "ops/metrics.h"
+#include "search/indexer.h"
 #include "util/log.h"
 
 static const char usage[] =
@@ -108,7 +109,7 @@ int cmd_serve(int argc, char **argv)
     a.pool = db_pool_open(&po);
     a.web = static_open(c.web_dir);
     if (!a.pool || !a.web || metrics_init() != 0 || audit_purger_start(&a) != 0 ||
-        doc_sweeper_start(&a) != 0)
+        doc_sweeper_start(&a) != 0 || search_indexer_start(&a) != 0)
         goto out;
     if (http_server_start(&a) != 0)
         goto out;
@@ -131,6 +132,7 @@ int cmd_serve(int argc, char **argv)
     status = 0;
     log_info("stopped cleanly");
 out:
+    search_indexer_stop();
     doc_sweeper_stop();
     audit_purger_stop();
     static_close(a.web);

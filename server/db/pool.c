@@ -77,6 +77,17 @@ PGconn *db_connect_once(const char *url, int connect_timeout_s, char *err, size_
     return connect_pg(url, "relais-cli", connect_timeout_s, 0, NULL, err, errsize);
 }
 
+PGconn *db_connect_role(const char *url, const char *app, int connect_timeout_s, const char *role,
+                        char *err, size_t errsize)
+{
+    for (const char *c = role ? role : ""; *c; c++)
+        if (!((*c >= 'a' && *c <= 'z') || (*c >= '0' && *c <= '9') || *c == '_')) {
+            snprintf(err, errsize, "database role must be a lowercase identifier");
+            return NULL;
+        }
+    return connect_pg(url, app, connect_timeout_s, 0, role, err, errsize);
+}
+
 db_pool *db_pool_open(const db_pool_options *opt)
 {
     db_pool *p = calloc(1, sizeof *p);

@@ -71,5 +71,8 @@ PGconn *db_conn_pg(db_conn *c);
 
 /* Opens a single connection outside any pool (CLI commands). NULL + message on failure. */
 PGconn *db_connect_once(const char *url, int connect_timeout_s, char *err, size_t errsize);
+/* The same for a background thread of the server, running as role (NULL = the login role). */
+PGconn *db_connect_role(const char *url, const char *app, int connect_timeout_s, const char *role,
+                        char *err, size_t errsize);
 
 #endif

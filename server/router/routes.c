@@ -9,6 +9,7 @@
 #include "ops/ops.h"
 #include "people/people.h"
 #include "router/router.h"
+#include "search/indexer.h"
 
 #define KiB 1024
 
@@ -97,6 +98,10 @@ const route router_routes[] = {
     {"POST",   "/api/communities/{id}/trash/{document_id}/restore", AUTH_SESSION, 0,       0,          document_http_untrash},
     {"GET",    "/api/communities/{id}/export.zip",                  AUTH_SESSION, 0,       0,          document_http_export_community},
     {"GET",    "/api/folders/{id}/export.zip",                      AUTH_SESSION, 0,       0,          document_http_export_folder},
+
+    /* search/: full-text search and completion over the Xapian index (handlers in search/) */
+    {"GET",    "/api/search",                                       AUTH_SESSION, 0,       0,          search_http_query},
+    {"GET",    "/api/search/suggest",                               AUTH_SESSION, 0,       0,          search_http_suggest},
 
     {"GET",  "/api/_test/sleep",        AUTH_PUBLIC,  0,               ROUTE_TEST_HOOK,                     test_sleep},
     {"GET",  "/api/_test/fail",         AUTH_PUBLIC,  0,               ROUTE_TEST_HOOK,                     test_fail},
