@@ -288,16 +288,49 @@ describe('document library', () => {
     const zipBytes = await readFile(await zip.path());
     assert.equal(zipBytes.subarray(0, 2).toString(), 'PK');
 
-    // A folder that is not empty cannot be deleted; the empty subfolder can.
+    // A document moves to another folder from its page; a folder moves under another.
+    await page.locator('.doc-list').getByRole('link', { name: 'correspondants.txt' }).click();
+    await waitForPage(page);
+    await page.getByRole('button', { name: 'Déplacer' }).click();
+    await page.getByRole('dialog').getByLabel('Dossier de destination').selectOption({ label: 'Audits 2026 / Blocs opératoires' });
+    await page.getByRole('dialog').getByRole('button', { name: 'Déplacer' }).click();
+    await toastText(page, 'Document déplacé dans «\u00a0Audits 2026 / Blocs opératoires\u00a0».');
+    await page.getByRole('navigation', { name: 'Fil d’Ariane' }).getByRole('link', { name: 'Blocs opératoires' }).click();
+    await waitForPage(page);
+    await page.locator('.doc-list').getByRole('link', { name: 'correspondants.txt' }).waitFor();
+    await page.getByRole('button', { name: 'Déplacer' }).click();
+    await page.getByRole('dialog').getByLabel('Dossier de destination').selectOption({ label: 'Racine de la bibliothèque' });
+    await page.getByRole('dialog').getByRole('button', { name: 'Déplacer' }).click();
+    await toastText(page, 'Dossier «\u00a0Blocs opératoires\u00a0» déplacé.');
+    assert.equal(await sql(app, `SELECT parent_id IS NULL FROM folders WHERE name = 'Blocs opératoires'`), 't');
+    await visit(page, app.url, `/communautes/${community.id}/documents/dossiers/${folderId}`);
+    await page.getByRole('button', { name: 'Déplacer' }).click();
+    const choices = await page.getByRole('dialog').getByLabel('Dossier de destination').locator('option').allInnerTexts();
+    assert.ok(!choices.includes('Audits 2026'), 'a folder cannot move into itself');
+    await page.getByRole('dialog').getByRole('button', { name: 'Annuler' }).click();
+
+    // A folder that is not empty cannot be deleted; an empty one can.
     await page.getByRole('button', { name: 'Supprimer le dossier' }).click();
     await page.getByRole('dialog').getByRole('button', { name: 'Supprimer le dossier' }).click();
     await page.locator('#toasts-assertive .toast').filter({ hasText: 'Ce dossier n’est pas vide' }).waitFor();
+    await visit(page, app.url, `/communautes/${community.id}/documents`);
     await page.getByRole('region', { name: 'Dossiers' }).getByRole('link', { name: 'Blocs opératoires' }).click();
     await waitForPage(page);
+    await page.locator('.doc-list').getByRole('link', { name: 'correspondants.txt' }).click();
+    await waitForPage(page);
+    await page.getByRole('button', { name: 'Déplacer' }).click();
+    await page.getByRole('dialog').getByLabel('Dossier de destination').selectOption({ label: 'Audits 2026' });
+    await page.getByRole('dialog').getByRole('button', { name: 'Déplacer' }).click();
+    await toastText(page, 'Document déplacé dans «\u00a0Audits 2026\u00a0».');
+    await page.getByRole('navigation', { name: 'Fil d’Ariane' }).getByRole('link', { name: 'Audits 2026' }).waitFor();
+    await visit(page, app.url, `/communautes/${community.id}/documents`);
+    await page.getByRole('region', { name: 'Dossiers' }).getByRole('link', { name: 'Blocs opératoires' }).click();
+    await waitForPage(page);
+    await page.getByText('Ce dossier ne contient aucun document').waitFor();
     await page.getByRole('button', { name: 'Supprimer le dossier' }).click();
     await page.getByRole('dialog').getByRole('button', { name: 'Supprimer le dossier' }).click();
     await toastText(page, 'Dossier «\u00a0Blocs opératoires\u00a0» supprimé.');
-    await page.waitForURL(`${app.url}/communautes/${community.id}/documents/dossiers/${folderId}`);
+    await page.waitForURL(`${app.url}/communautes/${community.id}/documents`);
   }));
 
   test('a check-out lock by one person blocks the other’s new version; an animator breaks it', async () => {
@@ -337,10 +370,17 @@ describe('document library', () => {
   });
 
   test('a member submits a document for review, the animator validates it; the e-mailed link opens it', async () => {
-    // Validation notices go to the people a folder names, or to the whole community when it says so.
+    // Validation notices go to the people a folder names, or to the whole community when the animator says so.
     const asAnimator = await apiAs(app, animator);
     const folder = (await asAnimator.call('POST', `/api/communities/${community.id}/folders`, { name: 'Fiches techniques' })).json;
-    assert.equal((await asAnimator.call('PATCH', `/api/folders/${folder.id}`, { notify_community: true })).status, 200);
+    await journey({}, async (page) => {
+      await signInThroughPage(page, app.url, animator, `/connexion?suite=${encodeURIComponent(`/communautes/${community.id}/documents/dossiers/${folder.id}`)}`);
+      await page.getByRole('button', { name: 'Avis de validation' }).click();
+      await page.getByRole('dialog').getByLabel('Prévenir tous les membres de la communauté').check();
+      await page.getByRole('dialog').getByRole('button', { name: 'Enregistrer' }).click();
+      await toastText(page, 'Les membres seront prévenus des validations dans ce dossier.');
+      assert.equal(await sql(app, `SELECT notify_community FROM folders WHERE id = ${folder.id}`), 't');
+    });
     const doc = await seedDocument('Fiche précautions complémentaires', pdf('Precautions contact'), 'precautions.pdf', folder.id);
     await journey({}, async (page) => {
       await signInThroughPage(page, app.url, member, `/connexion?suite=${encodeURIComponent(`/documents/${doc.id}`)}`);
@@ -414,5 +454,13 @@ describe('document library', () => {
     await page.locator('.version-table').waitFor();
     await fitsWidth(page);
     await page.screenshot({ path: screenshotPath('document-small-phone'), fullPage: true });
+    // In English too.
+    await page.getByRole('button', { name: 'English' }).click();
+    await page.getByRole('button', { name: 'Upload the version' }).waitFor();
+    assert.match(await page.locator('.document-workflow').innerText(), /Draft: submit it for review/);
+    await visit(page, app.url, `/communautes/${community.id}/documents`);
+    await page.getByRole('button', { name: 'Add files' }).waitFor();
+    await fitsWidth(page);
+    await page.getByRole('button', { name: 'Français' }).click();
   }));
 });
