@@ -333,6 +333,9 @@ void open_reader(search_db *db)
         } catch (const Xapian::DatabaseOpeningError &) {
             if (attempt >= 2) // the generation vanished under us more than twice
                 throw;
+        } catch (const Xapian::DatabaseModifiedError &) {
+            if (attempt >= 2) // the writer committed twice while we opened, three times
+                throw;
         }
     }
 }
@@ -390,19 +393,23 @@ void refresh(search_db *db)
     db->rdb.reopen();
 }
 
-// Runs a read, once more after a refresh if the writer overwrote what it was reading.
+// Runs a read, again after a refresh if the writer overwrote what it was reading (Xapian
+// keeps the previous revision only, so a reader overlapping two commits loses its own).
+// Twice more, not once: a busy writer may commit again during the retry.
+const int READ_ATTEMPTS = 3;
+
 template <class F> void reading(search_db *db, F &&f)
 {
-    for (int attempt = 0;; attempt++) {
+    for (int attempt = 1;; attempt++) {
         try {
             refresh(db);
             f();
             return;
         } catch (const Xapian::DatabaseModifiedError &) {
-            if (attempt >= 1)
+            if (attempt >= READ_ATTEMPTS)
                 throw;
         } catch (const Xapian::DatabaseOpeningError &) {
-            if (attempt >= 1 || db->writer)
+            if (attempt >= READ_ATTEMPTS || db->writer)
                 throw;
         }
     }

@@ -6,6 +6,7 @@
 #include <cmocka.h>
 
 #include <dirent.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -1017,6 +1018,99 @@ static void test_first_rebuild_without_index(void **state)
     rm_rf(dir);
 }
 
+/* Readers in their own threads keep answering while a writer commits and rebuilds swap
+ * generations under them. */
+typedef struct {
+    const char *dir;
+    int *stop;
+    int runs, failures;
+    char error[256];
+} reader_arg;
+
+static void *reader_thread(void *p)
+{
+    reader_arg *a = p;
+    search_db *r = NULL;
+    if (search_open(a->dir, SEARCH_READ, &r) != SEARCH_OK) {
+        a->failures++;
+        snprintf(a->error, sizeof a->error, "%s", search_last_error());
+        return NULL;
+    }
+    while (!__atomic_load_n(a->stop, __ATOMIC_ACQUIRE)) {
+        search_query q = query("sante dossier");
+        q.facets = 1;
+        q.snippet_length = 80;
+        search_results *res = NULL;
+        search_suggestions *s = NULL;
+        if (search_run(r, &q, &res) != SEARCH_OK ||
+            search_suggest(r, "san", C1, 1, NULL, 0, 5, &s) != SEARCH_OK) {
+            a->failures++;
+            snprintf(a->error, sizeof a->error, "%s", search_last_error());
+        }
+        search_results_free(res);
+        search_suggestions_free(s);
+        a->runs++;
+    }
+    search_close(r);
+    return NULL;
+}
+
+/* The writer's side of test_concurrent_readers: "" or what failed (no cmocka assertion may
+ * leave the test while reader threads still run). */
+static const char *write_and_rebuild(fixture *f)
+{
+    for (int round = 0; round < 3; round++) {
+        for (int i = 0; i < 20; i++) {
+            search_item it = doc(100 + round * 20 + i, "Santé publique", DMP);
+            if (search_put(f->w, &it) != SEARCH_OK || search_commit(f->w) != SEARCH_OK)
+                return search_last_error();
+        }
+        search_db *b = NULL;
+        if (search_rebuild_begin(f->dir, &b) != SEARCH_OK)
+            return search_last_error();
+        for (int i = 0; i < 30; i++) {
+            search_item it = doc(200 + i, "Dossier santé", DMP);
+            if (search_put(b, &it) != SEARCH_OK) {
+                search_close(b);
+                return search_last_error();
+            }
+        }
+        if (search_rebuild_finish(b) != SEARCH_OK)
+            return search_last_error();
+        search_close(f->w);
+        f->w = NULL;
+        if (search_open(f->dir, SEARCH_WRITE, &f->w) != SEARCH_OK)
+            return search_last_error();
+    }
+    return "";
+}
+
+static void test_concurrent_readers(void **state)
+{
+    fixture *f = *state;
+    put(f->w, doc(1, "Santé", DMP));
+    commit(f->w);
+    int stop = 0;
+    reader_arg args[2] = {{.dir = f->dir, .stop = &stop}, {.dir = f->dir, .stop = &stop}};
+    pthread_t threads[2];
+    for (int i = 0; i < 2; i++)
+        assert_int_equal(pthread_create(&threads[i], NULL, reader_thread, &args[i]), 0);
+    char writer_error[512];
+    snprintf(writer_error, sizeof writer_error, "%s", write_and_rebuild(f));
+    __atomic_store_n(&stop, 1, __ATOMIC_RELEASE);
+    for (int i = 0; i < 2; i++)
+        pthread_join(threads[i], NULL);
+    if (writer_error[0])
+        fail_msg("writer: %s", writer_error);
+    for (int i = 0; i < 2; i++) {
+        if (args[i].failures)
+            fail_msg("reader %d: %d failures in %d runs, last: %s", i, args[i].failures,
+                     args[i].runs, args[i].error);
+        assert_true(args[i].runs > 0);
+    }
+    assert_int_equal(count_generations(f->dir), 2);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -1041,6 +1135,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_limits, setup, teardown),
         cmocka_unit_test_setup_teardown(test_rebuild, setup, teardown),
         cmocka_unit_test_setup_teardown(test_first_rebuild_without_index, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_concurrent_readers, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
