@@ -109,6 +109,11 @@ typedef struct search_item {
     const char *data;
 } search_item;
 
+/*
+ * On a SEARCH_WRITE or rebuild handle (a reader gets SEARCH_INTERNAL); seen by readers after
+ * search_commit(). No kind, or a kind, type, tag or access key over 200 bytes:
+ * SEARCH_BAD_QUERY. Kinds, types and tags are compared folded (lowercase, no accents).
+ */
 search_status search_put(search_db *db, const search_item *item);
 search_status search_delete(search_db *db, const char *kind, int64_t id); /* absent: OK */
 
@@ -130,7 +135,11 @@ typedef struct search_query {
     /*
      * The user's words: free text, "phrases", prefix* and fields titre:/title:, tag:,
      * auteur:/author:, type:, communauté:/communaute:/community:, lieu:/place:.
-     * Accent and case insensitive; French stemming unless language = "en".
+     * Accent and case insensitive; French stemming unless language = "en". Words in
+     * capitals (GHT, ARS) are matched as written, not stemmed. Operators AND, OR, NOT, -word,
+     * +word. NULL or blank = every visible item within the filters, newest first whatever
+     * the sort. Longer than 1000 bytes: SEARCH_BAD_QUERY; otherwise never a syntax error
+     * (what cannot be parsed is taken as plain words).
      */
     const char *text;
     const char *language;       /* of the person asking: "fr" (default) or "en" */
@@ -146,7 +155,7 @@ typedef struct search_query {
     int64_t date_from, date_to; /* inclusive, Unix seconds; 0 = open */
 
     search_sort sort;           /* date: newest first, strictly */
-    size_t offset, limit;       /* limit <= 100 */
+    size_t offset, limit;       /* limit <= 100 (more is capped) */
     int facets;                 /* count hits by type, community, author and tag */
     size_t snippet_length;      /* 0 = no snippets; else about this many bytes */
 } search_query;
@@ -174,19 +183,29 @@ int search_results_total_exact(const search_results *r);
 size_t search_results_size(const search_results *r);   /* hits on this page */
 const search_hit *search_results_hit(const search_results *r, size_t i);
 
-/* facet: "type", "community", "author", "tag". Values by decreasing count. */
+/*
+ * facet: "type" (values: kinds), "community", "author" (ids in decimal), "tag" (the tag as
+ * first put). Values by decreasing count, at most 100; counted over all the matches (exact
+ * up to 10,000 of them). Out of range: *value = NULL, *count = 0.
+ */
 size_t search_results_facet_size(const search_results *r, const char *facet);
 void search_results_facet(const search_results *r, const char *facet, size_t i,
                           const char **value, uint64_t *count);
 
-/* "Did you mean": the corrected query text, or NULL when the words are all known. */
+/*
+ * "Did you mean": the corrected query text (accents removed), or NULL when the words are
+ * all known, when there are 3 hits or more, or when the correction would find nothing the
+ * person may see (so it never reveals words of items they cannot see).
+ */
 const char *search_results_correction(const search_results *r);
 
 void search_results_free(search_results *r);
 
 /*
  * Completion of the words being typed (the last one as a prefix): up to limit items per
- * kind among kinds (NULL = tag, community, person, document), best first.
+ * kind among kinds (NULL = tag, community, person, document), best first. The words are
+ * matched against titles (names of people, communities, tags) and filtered by the access
+ * keys like search_run(). Prefix over 1000 bytes: SEARCH_BAD_QUERY; limit capped at 100.
  */
 search_status search_suggest(search_db *db, const char *prefix, const char *const *access_keys,
                              size_t naccess_keys, const char *const *kinds, size_t nkinds,
