@@ -119,7 +119,9 @@ search_status search_delete(search_db *db, const char *kind, int64_t id); /* abs
 
 /*
  * Makes the changes (puts, deletes, metadata) durable and visible to readers, all or
- * nothing. Metadata are small key/value strings kept in the generation itself.
+ * nothing. Metadata are small key/value strings kept in the generation itself. Until then
+ * a SEARCH_WRITE handle keeps its changes in memory: commit every few hundred items.
+ * A rebuild handle may commit or not (nothing is live before search_rebuild_finish()).
  */
 search_status search_commit(search_db *db);
 search_status search_set_metadata(search_db *db, const char *key, const char *value);
