@@ -974,8 +974,8 @@ static void test_rebuild(void **state)
     assert_int_equal(search_count(r2, &n), SEARCH_OK);
     assert_int_equal(n, 50);
 
-    /* The old writer reopens; a second rebuild removes the first generation, while a
-     * reader still on it keeps working. */
+    /* The old writer reopens; a second rebuild removes the first generation (older than
+     * the one it replaces) and readers move on to the newest. */
     search_close(f->w);
     assert_int_equal(search_open(f->dir, SEARCH_WRITE, &f->w), SEARCH_OK);
     assert_false(search_is_stale(f->w));
