@@ -11,6 +11,7 @@
 #include "cli/cli.h"
 #include "config/config.h"
 #include "db/pool.h"
+#include "document/document.h"
 #include "people/people.h"
 #include "util/arena.h"
 
@@ -410,18 +411,25 @@ static int reset_password(int argc, char **argv)
 /* ---- load-demo ------------------------------------------------------------------------------ */
 
 static const char demo_usage[] =
-    "Usage: relais admin load-demo [--logins-file PATH]\n"
+    "Usage: relais admin load-demo [--logins-file PATH] [--documents-dir DIR]\n"
     "\n"
     "Loads the demo data set: a GHT, an ARS and two ESMS, about a dozen people (one\n"
     "administrator, one external partner) and communities of every visibility, one of them\n"
-    "archived. Does nothing when the demo data is already there (exit status 0 either way).\n"
+    "archived; then their document library: a dozen documents in folders, with tags, workflow\n"
+    "statuses and a few second versions, whose files are copied from DIR (default: the source\n"
+    "tree's scripts/demo/documents) into the blob store under RELAIS_DATA_DIR, ready for search.\n"
+    "Each part is loaded once: a second run changes nothing (exit status 0 either way), and a\n"
+    "run after one that could not load the documents adds them. When DIR does not exist the\n"
+    "people and communities are still loaded, without documents, a warning is printed and the\n"
+    "exit status is 0; any other failure with the documents exits with 1.\n"
     "Prints the demo logins on stdout, and writes them to PATH (mode 0600) when given.";
 
 static int load_demo(int argc, char **argv)
 {
     session s = {0};
-    const char *logins = NULL;
-    const opt opts[] = {{"logins-file", &logins, NULL}, {NULL, NULL, NULL}};
+    const char *logins = NULL, *docs_dir = RELAIS_SOURCE_DIR "/scripts/demo/documents";
+    const opt opts[] = {{"logins-file", &logins, NULL}, {"documents-dir", &docs_dir, NULL},
+                        {NULL, NULL, NULL}};
     int rc = parse(argc, argv, opts, &s.cfg, demo_usage);
     if (rc != 0) {
         config_free(&s.cfg);
@@ -433,15 +441,39 @@ static int load_demo(int argc, char **argv)
     }
     /* One hash for every demo account: they share the password anyway. */
     char hash[AUTH_HASH_BYTES];
-    bool loaded = false;
+    bool loaded = false, docs_loaded = false, docs_missing = false;
     rstatus st = auth_password_hash(people_demo_password, hash);
     if (st == ST_OK)
         st = people_demo_load(s.db, hash, &loaded);
-    session_close(&s);
-    if (st != ST_OK)
+    if (st != ST_OK) {
+        session_close(&s);
         return db_failed("load-demo", st);
-    fprintf(stderr, "relais: %s\n", loaded ? "demo data loaded"
-                                           : "demo data already present; nothing changed");
+    }
+    /* The documents come after the people they belong to, in a transaction of their own. */
+    struct stat sb;
+    rstatus ds = ST_OK;
+    if (stat(docs_dir, &sb) != 0 || !S_ISDIR(sb.st_mode))
+        docs_missing = true;
+    else
+        ds = doc_demo_load(s.db, s.cfg.data_dir, docs_dir, &docs_loaded);
+    session_close(&s);
+    if (loaded)
+        fprintf(stderr, "relais: demo data loaded\n");
+    else
+        fprintf(stderr, "relais: demo data already present%s\n",
+                docs_loaded || ds != ST_OK ? "" : "; nothing changed");
+    if (docs_loaded)
+        fprintf(stderr, "relais: demo documents loaded from %s\n", docs_dir);
+    if (docs_missing)
+        fprintf(stderr, "relais: no demo documents: %s is not a directory (--documents-dir); "
+                        "the people and communities have an empty library\n", docs_dir);
+    if (ds == ST_NOT_FOUND)
+        fprintf(stderr, "relais: loading the demo documents failed: a file is missing from %s "
+                        "(see above); no document was loaded, run load-demo again to retry\n",
+                docs_dir);
+    else if (ds != ST_OK)
+        fprintf(stderr, "relais: loading the demo documents failed: %s; no document was "
+                        "loaded, run load-demo again to retry\n", status_message(ds));
     people_demo_print_logins(stdout);
     if (logins) {
         FILE *f = fopen(logins, "w");
@@ -457,7 +489,7 @@ static int load_demo(int argc, char **argv)
             return 1;
         }
     }
-    return 0;
+    return ds == ST_OK ? 0 : 1;
 }
 
 /* ---- purge-audit ----------------------------------------------------------------------------- */

@@ -124,6 +124,20 @@ typedef struct doc_input {
     const char *link_origin;    /* for links in validation notices ("https://relais.example.fr") */
 } doc_input;
 
+/*
+ * Makes the file at path (a temporary file under DATA_DIR/tmp whose content hashes to sha256,
+ * computed by this process) a version's content, as an upload does: its type sniffed from the
+ * bytes (filename, untrusted, only tells text flavours apart and is cleaned into up->filename),
+ * its text extracted with the default limits (a failure is recorded in up, not returned), the
+ * file moved durably into bs (blob_put_file). Strings in up are allocated in a. On ST_OK the
+ * file at path is gone and the caller may commit a row naming the blob. ST_UNAVAILABLE when the
+ * blob store refused the file (path is left for the caller), else sniff_file()'s status or
+ * ST_NOMEM. Blocks for up to the PDF extraction timeout; no database work.
+ */
+rstatus doc_upload_take(blob_store *bs, const char *path,
+                        const unsigned char sha256[BLOB_HASH_LEN], const char *filename,
+                        const char *comment, arena *a, doc_upload *up);
+
 /* Creates a document with its first version (the caller's transaction). */
 rstatus doc_create(db_conn *db, const audit_ctx *ctx, long long community_id,
                    const doc_input *in, const doc_upload *up, long long *id_out, char *err,
@@ -209,6 +223,22 @@ rstatus doc_folder_recipients(db_conn *db, const audit_ctx *ctx, long long commu
                               size_t errsize);
 rstatus doc_folder_delete(db_conn *db, const audit_ctx *ctx, long long community_id,
                           long long folder_id, char *err, size_t errsize);
+
+/* ---- the demo library (demo.c) --------------------------------------------------------- */
+
+/*
+ * `relais admin load-demo`, after people_demo_load(): about a dozen documents with folders,
+ * tags, workflow statuses and second versions in the demo communities, their files copied from
+ * files_dir (scripts/demo/documents) into the blob store under data_dir (DATA_DIR/tmp and
+ * DATA_DIR/blobs are created when missing). Once: platform_settings 'demo.documents' marks it
+ * done; nothing happens, *loaded false, when the marker is there or the people demo
+ * ('demo.loaded') is not. One transaction of its own for every row, with a
+ * 'demo.documents_loaded' audit event; the blobs are put before the commit, so a failure leaves
+ * at most unreferenced blobs for the sweeper. Communities of the demo that no longer exist are
+ * skipped. ST_NOT_FOUND when a bundled file is missing (logged), else a store or database
+ * status. Not for the server's threads: it opens its own blob store handle.
+ */
+rstatus doc_demo_load(db_conn *db, const char *data_dir, const char *files_dir, bool *loaded);
 
 /* ---- maintenance (sweep.c) ----------------------------------------------------------- */
 

@@ -197,51 +197,18 @@ static rstatus parse_folder(request *r, const char *s, doc_input *in)
     return ST_OK;
 }
 
-/*
- * The uploaded file: its type sniffed from the bytes, its text extracted, its bytes put in
- * the blob store (durably: the row that names it is committed afterwards).
- */
+/* The uploaded file made a version's content (doc_upload_take); the request no longer owns it. */
 static rstatus take_file(request *r, upload_file *f, const char *comment, doc_upload *up)
 {
-    memset(up, 0, sizeof *up);
-    char *name = arena_alloc(r->arena, DOC_FILENAME_MAX + 1);
-    if (!name)
-        return ST_NOMEM;
-    doc_filename_clean(f->filename, name);
-    sniff_result sr;
-    rstatus st = sniff_file(f->path, name, &sr);
+    blob_store *bs;
+    rstatus st = doc_blobs(r, &bs);
+    if (st == ST_OK)
+        st = doc_upload_take(bs, f->path, f->sha256, f->filename, comment, r->arena, up);
+    if (st == ST_UNAVAILABLE)
+        return req_fail(r, ST_UNAVAILABLE, "The file could not be stored; try again.");
     if (st != ST_OK)
         return st;
-    extract_limits lim;
-    extract_limits_default(&lim);
-    extract_info info;
-    buf text = BUF_INIT;
-    rstatus xs = extract_text(f->path, sr.media_type, &lim, &text, &info);
-    if (xs == ST_OK) {
-        up->text_status = info.truncated ? "truncated" : "done";
-        up->text = arena_strndup(r->arena, text.data ? text.data : "", text.len);
-        if (!up->text) {
-            buf_free(&text);
-            return ST_NOMEM;
-        }
-    } else if (xs == ST_UNSUPPORTED_MEDIA) {
-        up->text_status = "none";
-    } else {
-        /* A document whose text cannot be read is still a document: kept, not indexed. */
-        up->text_status = "failed";
-        up->text_error = info.error ? info.error : "Text extraction failed.";
-    }
-    buf_free(&text);
-    blob_store *bs;
-    blob_put_info put;
-    if ((st = doc_blobs(r, &bs)) != ST_OK || (st = blob_put_file(bs, f->path, f->sha256, &put)) != ST_OK)
-        return req_fail(r, ST_UNAVAILABLE, "The file could not be stored; try again.");
     f->claimed = true;
-    memcpy(up->sha256, f->sha256, sizeof up->sha256);
-    up->size = put.size;
-    up->media_type = sr.media_type;
-    up->filename = name;
-    up->comment = comment ? comment : "";
     return ST_OK;
 }
 

@@ -151,7 +151,8 @@ test('reset-password: a new password, the old sessions ended', async () => {
 test('load-demo: loads once, prints and writes the logins; the demo accounts work', async () => {
   const fresh = await createDatabase();
   await relais(['migrate'], { env: { RELAIS_DATABASE_URL: fresh.url } });
-  const denv = { RELAIS_DATABASE_URL: fresh.url };
+  // The demo's document library goes to the blob store under RELAIS_DATA_DIR (demo.test.mjs).
+  const denv = { RELAIS_DATABASE_URL: fresh.url, RELAIS_DATA_DIR: tempDir('demo-data') };
   const file = path.join(tempDir('logins'), 'demo-logins.txt');
   const first = await relais(['admin', 'load-demo', '--logins-file', file], { env: denv });
   assert.equal(first.code, 0, first.stderr);
