@@ -37,7 +37,7 @@ function answer(params, overrides = {}) {
         { text: 'Qualité', match: true },
         { text: ' …', match: false },
       ],
-      detail: 'PDF · 240 Ko',
+      detail: 'protocole-transfusions.pdf', media_type: 'application/pdf', size: 245760, status: 'validated', percent: 92,
     },
     {
       type: 'community', id: 1, title: 'Qualité et gestion des risques', url: '/recherche?community=1',
@@ -302,7 +302,7 @@ describe('search (issue 6)', () => {
     assert.equal(await page.getByRole('searchbox', { name: 'Mots recherchés' }).inputValue(), 'qualité');
 
     const first = hits.first();
-    assert.equal(await first.locator('.search-hit__kind').textContent(), 'Document');
+    assert.match(await first.locator('.search-hit__kind').textContent(), /^Document/);
     const title = first.getByRole('heading', { level: 3 }).getByRole('link');
     assert.equal(await title.innerText(), 'Protocole qualité des transfusions');
     assert.equal(await title.getAttribute('href'), '/recherche?q=protocole');
@@ -310,14 +310,16 @@ describe('search (issue 6)', () => {
     assert.equal(await first.getByRole('link', { name: 'Quentin Allard' }).getAttribute('href'), '/personnes/3');
     assert.equal(await first.locator('time').getAttribute('datetime'), '2026-11-20T09:30:00Z');
     assert.equal(await first.locator('time').innerText(), '20 nov. 2026');
-    assert.equal(await first.locator('.search-hit__detail').innerText(), 'PDF · 240 Ko');
+    // A document's line: its type and size (from media_type and size), then its file name.
+    assert.equal(await first.locator('.search-hit__detail').innerText(), 'PDF · 240\u00a0Ko · protocole-transfusions.pdf');
+    assert.equal(await first.locator('.search-hit__kind .badge').innerText(), 'Validé');
     // The excerpt: matched words in <mark>, and the markup inside the text shown as characters.
     const snippet = first.locator('.search-hit__snippet');
     assert.deepEqual(await snippet.locator('mark').allTextContents(), ['qualité', 'Qualité']);
     assert.equal(await snippet.textContent(), '… la démarche qualité du service <img src=x> & <b>non</b> Qualité …');
     assert.equal(await page.locator('main img, main b').count(), 0, 'no element was made from the data');
     // Each kind says what it is.
-    assert.deepEqual(await hits.locator('.search-hit__kind').evaluateAll((els) => els.slice(0, 4).map((e) => e.textContent)),
+    assert.deepEqual(await hits.locator('.search-hit__kind').evaluateAll((els) => els.slice(0, 4).map((e) => e.firstChild.textContent)),
       ['Document', 'Communauté', 'Personne', 'Mot-clé']);
     assert.equal(await hits.nth(1).locator('.search-hit__detail').innerText(), 'Le réseau des qualiticiens du GHT');
     assert.equal(await hits.nth(1).locator('.search-hit__snippet').count(), 0, 'an empty excerpt shows nothing');
@@ -628,6 +630,16 @@ describe('search (issue 6)', () => {
       assert.ok(marks.length > 0, 'the excerpt marks the words found');
       assert.ok(marks.every((m) => /bientraitance/i.test(m)), `marked: ${marks.join(', ')}`);
       assert.equal(await hit.first().getByRole('link', { name: 'Bientraitance en EHPAD' }).count(), 1, 'the community is named');
+      // Nothing said twice (a tag's community, a community's description and its excerpt), nothing left unfilled.
+      const main = await page.locator('main').innerText();
+      assert.doesNotMatch(main, /\bnull\b|\bundefined\b|\[object Object\]|NaN/);
+      for (const row of await page.locator('.search-hit').all()) {
+        const detail = row.locator('.search-hit__detail');
+        if (!(await detail.count())) continue;
+        const said = await detail.innerText();
+        assert.ok(!(await row.locator('.search-hit__snippet, .search-hit__meta').allInnerTexts()).some((other) => other.includes(said)),
+          `the detail line "${said}" repeats what the hit already shows`);
+      }
       await page.screenshot({ path: screenshotPath('search-e2e-results'), fullPage: true });
 
       // The hit's title leads to the document.

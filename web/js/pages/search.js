@@ -11,12 +11,15 @@ import { field, setFieldError } from '../ui/form.js';
 import { loadingState, emptyState, errorState } from '../ui/states.js';
 import { pager } from '../ui/pager.js';
 import { KINDS, kindIcon, kindLabel, kindGroupLabel, appPath } from '../ui/search-kinds.js';
+import { formatSize, typeLabel, docStatusBadge } from '../ui/documents.js';
 
 const PER_PAGE = 20;
 const FILTERS = ['type', 'community', 'author', 'tag', 'from', 'to'];
 const FACETS = ['type', 'community', 'author', 'tag']; // the order of the facet groups
 const FACET_VISIBLE = 8; // values shown before "Show more"
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
+const TYPE = /^[a-z0-9-]{1,30}$/; // a kind, or a file family or extension the server knows (pdf, image, docx…)
+const PAGE_MAX = 200; // the server pages no further
 
 /*
  * Every change of the search (query, sort, filter, page) is a navigation to its new URL, so the
@@ -43,17 +46,16 @@ function refocusOnClick(key) {
 function readSearch(query) {
   const id = (v) => (/^[1-9]\d{0,9}$/.test(v ?? '') ? v : '');
   const date = (v) => (DATE.test(v ?? '') && toLocalDate(v) ? v : '');
-  const type = query.get('type') ?? '';
   return {
     q: (query.get('q') ?? '').trim(),
     sort: query.get('sort') === 'date' ? 'date' : 'relevance',
-    type: KINDS.includes(type) ? type : '',
+    type: TYPE.test(query.get('type') ?? '') ? query.get('type') : '',
     community: id(query.get('community')),
     author: id(query.get('author')),
     tag: (query.get('tag') ?? '').trim(),
     from: date(query.get('from')),
     to: date(query.get('to')),
-    page: Math.max(1, Number.parseInt(query.get('page') ?? '1', 10) || 1),
+    page: Math.min(PAGE_MAX, Math.max(1, Number.parseInt(query.get('page') ?? '1', 10) || 1)),
   };
 }
 
@@ -243,11 +245,12 @@ async function load(search, show, signal, focusKey) {
     results.replaceChildren(total > 0 && search.page > 1 ? pastTheEnd(search) : noResults(search, answer.correction));
   } else {
     const perPage = Number(answer.per_page) || PER_PAGE;
-    const pages = Math.max(1, Math.ceil(total / perPage));
+    const pages = Math.min(PAGE_MAX, Math.max(1, Math.ceil(total / perPage)));
     const page = Number(answer.page) || search.page;
-    results.replaceChildren(
+    results.replaceChildren(...[
       h('ol', { class: 'list search-hits', start: String((page - 1) * perPage + 1) }, hits.map(hitRow)),
-      pages > 1 ? pager({ page, pages, label: t('search.pages'), onPage: (n) => go(search, { page: n }, 'results') }) : null);
+      pages > 1 ? pager({ page, pages, label: t('search.pages'), onPage: (n) => go(search, { page: n }, 'results') }) : null,
+    ].filter(Boolean));
   }
   restoreFocus(show, focusKey);
 }
@@ -351,14 +354,34 @@ function hitRow(hit) {
     meta.push(h('time', { class: 'search-hit__date', datetime: hit.date }, formatDateTime(when, { dateStyle: 'medium' })));
   }
   const snippet = Array.isArray(hit.snippet) ? hit.snippet : [];
+  // A document's line says what file it is: type, size, then the server's detail (its file name).
+  const detail = [
+    kind === 'document' && hit.media_type ? typeLabel(String(hit.media_type)) : null,
+    kind === 'document' && Number.isFinite(hit.size) ? formatSize(hit.size) : null,
+    saysSomethingElse(hit.detail, hit, snippet) ? String(hit.detail) : null,
+  ].filter(Boolean).join(' · ');
   return h('li', { class: ['list__item', 'search-hit', `search-hit--${kind}`] },
     h('span', { class: 'list__icon search-hit__icon' }, kindIcon(kind)),
     h('div', { class: 'list__body search-hit__body' },
-      h('p', { class: 'search-hit__kind' }, kindLabel(kind)),
+      h('p', { class: 'search-hit__kind' }, kindLabel(kind),
+        kind === 'document' && typeof hit.status === 'string' ? docStatusBadge(hit.status) : null),
       h('h3', { class: 'search-hit__title' }, href ? h('a', { href }, titleText) : titleText),
       meta.length ? h('p', { class: 'search-hit__meta' }, meta) : null,
-      hit.detail ? h('p', { class: 'search-hit__detail' }, String(hit.detail)) : null,
+      detail ? h('p', { class: 'search-hit__detail' }, detail) : null,
       snippet.length ? h('p', { class: 'search-hit__snippet' }, snippet.map(segment)) : null));
+}
+
+/**
+ * The server's detail line, unless the hit already shows it: a tag's detail is its community, and a
+ * community's is the start of the description its excerpt is usually cut from.
+ */
+function saysSomethingElse(detail, hit, snippet) {
+  if (!detail) return false;
+  const plain = (text) => String(text).replace(/…/g, '').replace(/\s+/g, ' ').trim().toLocaleLowerCase();
+  const said = plain(detail);
+  if (!said || said === plain(hit.community?.name ?? '')) return false;
+  const excerpt = plain(snippet.map((part) => part?.text ?? '').join(''));
+  return !(excerpt && (excerpt.includes(said) || said.includes(excerpt)));
 }
 
 /** A piece of the snippet: the words that matched in <mark>, the rest as plain text (never HTML). */

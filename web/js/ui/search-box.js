@@ -7,6 +7,8 @@ import { KINDS, kindIcon, kindGroupLabel, markTyped, appPath } from './search-ki
 const DEBOUNCE_MS = 120; // short enough to feel immediate, long enough to skip most keystrokes of a word
 const CACHE_SIZE = 30; // recent answers, so Backspace shows the previous list at once
 const MAX_QUERY = 200; // the input's maxlength
+const MAX_SUGGEST_BYTES = 100; // the longest text the server completes (UTF-8 bytes)
+const utf8 = new TextEncoder();
 
 /*
  * Keyboard (focus stays in the input; the highlighted option is named by aria-activedescendant):
@@ -152,7 +154,8 @@ export function setupSearchBox({ form, input, listbox, status, navigate, enabled
   input.addEventListener('input', () => {
     const query = input.value.trim();
     cancelPending();
-    if (!query || !enabled()) {
+    // Beyond the length the server completes there is nothing to suggest: Enter still searches.
+    if (!query || !enabled() || utf8.encode(query).length > MAX_SUGGEST_BYTES) {
       clear();
       return;
     }
