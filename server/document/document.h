@@ -29,6 +29,7 @@
 #define DOC_TITLE_MAX 300
 #define DOC_DESCRIPTION_MAX 5000
 #define DOC_COMMENT_MAX 1000
+#define DOC_REVIEW_COMMENT_MAX 2000     /* document_reviews.comment */
 #define DOC_FILENAME_MAX 255
 #define DOC_TAGS_MAX 20
 #define DOC_TAG_MAX 60
@@ -121,6 +122,7 @@ typedef struct doc_input {
     int ntags;
     bool tags_set;
     const char *status;         /* NULL = unchanged */
+    const char *comment;        /* with a status change: the reviewer's words */
     const char *link_origin;    /* for links in validation notices ("https://relais.example.fr") */
 } doc_input;
 

@@ -295,8 +295,9 @@ rstatus document_http_list(request *r)
         return req_fail(r, ST_BAD_REQUEST, "status must be draft, in_review, validated or archived.");
     q.type = req_query(r, "type");
     q.sort = req_query(r, "sort");
-    if (q.sort && strcmp(q.sort, "title") && strcmp(q.sort, "updated") && strcmp(q.sort, "created"))
-        return req_fail(r, ST_BAD_REQUEST, "sort must be title, updated or created.");
+    if (q.sort && strcmp(q.sort, "title") && strcmp(q.sort, "updated") && strcmp(q.sort, "created") &&
+        strcmp(q.sort, "size"))
+        return req_fail(r, ST_BAD_REQUEST, "sort must be title, updated, created or size.");
     if ((q.tag && strlen(q.tag) > 4 * DOC_TAG_MAX) || (q.type && strlen(q.type) > 127))
         return req_fail(r, ST_BAD_REQUEST, "A filter is too long.");
     if ((st = req_query_int(r, "limit", 50, 1, DOC_LIST_MAX, &q.limit)) != ST_OK ||
@@ -334,16 +335,21 @@ rstatus document_http_update(request *r)
         return st;
     doc_input in = {0};
     char err[160];
-    const char *title = NULL, *description = NULL, *status = NULL;
+    const char *title = NULL, *description = NULL, *status = NULL, *comment = NULL;
     if ((st = json_get_string(r->json, "title", false, DOC_TITLE_MAX * 4, &title, err, sizeof err)) != ST_OK ||
         (st = json_get_string(r->json, "description", false, DOC_DESCRIPTION_MAX * 4, &description,
                               err, sizeof err)) != ST_OK ||
-        (st = json_get_string(r->json, "status", false, 16, &status, err, sizeof err)) != ST_OK)
+        (st = json_get_string(r->json, "status", false, 16, &status, err, sizeof err)) != ST_OK ||
+        (st = json_get_string(r->json, "comment", false, DOC_REVIEW_COMMENT_MAX * 4, &comment, err,
+                              sizeof err)) != ST_OK)
         return community_http_fail(r, st, err);
     if ((st = clean_text(r, "title", title, DOC_TITLE_MAX, true, &in.title)) != ST_OK ||
         (st = clean_text(r, "description", description, DOC_DESCRIPTION_MAX, false,
-                         &in.description)) != ST_OK)
+                         &in.description)) != ST_OK ||
+        (st = clean_text(r, "comment", comment, DOC_REVIEW_COMMENT_MAX, false, &in.comment)) != ST_OK)
         return st;
+    if (in.comment && *in.comment && !status)
+        return req_fail(r, ST_UNPROCESSABLE, "A comment goes with a status change (submit, validate, reject).");
     if (in.title && !*in.title)
         return req_fail(r, ST_UNPROCESSABLE, "title must not be empty.");
     if (status && strcmp(status, "draft") && strcmp(status, "in_review") &&
@@ -601,6 +607,8 @@ rstatus document_http_content(request *r)
         hs = reply_header(r, "Accept-Ranges", "bytes");
     if (hs == ST_OK && !inline_)
         hs = reply_header(r, "Content-Security-Policy", "sandbox; default-src 'none'");
+    /* The document page shows PDFs in a frame (the browser's own viewer). */
+    r->framable = inline_;
     if (hs != ST_OK) {
         close(fd);
         return hs;

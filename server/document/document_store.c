@@ -74,8 +74,14 @@ rstatus doc_folder_community(db_conn *db, long long folder_id, long long *commun
     "   ON v.document_id = d.id AND v.number = d.current_version"                            \
     " LEFT JOIN users a ON a.id = d.author_id LEFT JOIN users l ON l.id = d.locked_by"
 
+/* One document also shows the validation workflow's history, newest first. */
 static const char sql_get[] =
-    "SELECT " DOC_JSON "::text" DOC_FROM " WHERE d.id = $1 AND d.deleted_at IS NULL";
+    "SELECT (" DOC_JSON "::jsonb || jsonb_build_object('reviews', coalesce((SELECT"
+    "   json_agg(json_build_object('action', r.action, 'version', r.version,"
+    "   'comment', r.comment, 'at', " CSQL_TS("r.at") ", 'actor', " DOC_PERSON("ru") ")"
+    "   ORDER BY r.at DESC, r.id DESC) FROM document_reviews r LEFT JOIN users ru ON ru.id = r.actor_id"
+    "   WHERE r.document_id = d.id), '[]'::json)))::text"
+    DOC_FROM " WHERE d.id = $1 AND d.deleted_at IS NULL";
 
 rstatus doc_get(db_conn *db, const principal *viewer, const acl_community *acl, long long id,
                 json_t **out)
@@ -113,18 +119,20 @@ static const char sql_list_title[] =
     "    AND ($5::document_status IS NULL OR d.status = $5::document_status)"
     "    AND ($6::text IS NULL OR starts_with(v.media_type, $6::text)))"
     " SELECT json_build_object('items', coalesce((SELECT json_agg(x.j ORDER BY x.k1, x.k2 DESC,"
-    "   x.k3 DESC, x.id) FROM ("
-    "   SELECT " DOC_JSON " AS j, k.k1, k.k2, k.k3, d.id" DOC_FROM " JOIN m ON m.id = d.id"
+    "   x.k3 DESC, x.k4 DESC, x.id) FROM ("
+    "   SELECT " DOC_JSON " AS j, k.k1, k.k2, k.k3, k.k4, d.id" DOC_FROM " JOIN m ON m.id = d.id"
     "   CROSS JOIN LATERAL (SELECT CASE $9 WHEN 'title' THEN lower(d.title) END AS k1,"
     "     CASE $9 WHEN 'updated' THEN d.updated_at END AS k2,"
-    "     CASE $9 WHEN 'created' THEN d.created_at END AS k3) k"
-    "    ORDER BY k.k1, k.k2 DESC, k.k3 DESC, d.id LIMIT $7 OFFSET $8) x), '[]'::json),"
+    "     CASE $9 WHEN 'created' THEN d.created_at END AS k3,"
+    "     CASE $9 WHEN 'size' THEN v.size END AS k4) k"
+    "    ORDER BY k.k1, k.k2 DESC, k.k3 DESC, k.k4 DESC, d.id LIMIT $7 OFFSET $8) x), '[]'::json),"
     " 'total', (SELECT count(*) FROM m), 'limit', $7::bigint, 'offset', $8::bigint)::text";
 
 rstatus doc_list(db_conn *db, const principal *viewer, const doc_query *q, json_t **out)
 {
     char cb[24], vb[24], fb[24], lb[24], ob[24];
-    const char *sort = q->sort && (!strcmp(q->sort, "updated") || !strcmp(q->sort, "created"))
+    const char *sort = q->sort && (!strcmp(q->sort, "updated") || !strcmp(q->sort, "created") ||
+                                   !strcmp(q->sort, "size"))
                            ? q->sort
                            : "title";
     const char *params[] = {csql_id(cb, q->community_id),
@@ -383,8 +391,8 @@ static rstatus notify_validated(db_conn *db, const audit_ctx *ctx, const doc_fac
 }
 
 static const char sql_review[] =
-    "INSERT INTO document_reviews (document_id, version, action, actor_id)"
-    " VALUES ($1, $2, $3::review_action, $4)";
+    "INSERT INTO document_reviews (document_id, version, action, actor_id, comment)"
+    " VALUES ($1, $2, $3::review_action, $4, coalesce($5, ''))";
 
 rstatus doc_update(db_conn *db, const audit_ctx *ctx, const doc_facts *f, const doc_input *in,
                    char *err, size_t errsize)
@@ -411,8 +419,8 @@ rstatus doc_update(db_conn *db, const audit_ctx *ctx, const doc_facts *f, const 
                                  : NULL;
         char vb[24], ab[24];
         const char *rp[] = {idb, csql_id(vb, f->current_version), action,
-                            ctx->actor_id ? csql_id(ab, ctx->actor_id) : NULL};
-        if (action && (st = db_exec(db, sql_review, 4, rp)) != ST_OK)
+                            ctx->actor_id ? csql_id(ab, ctx->actor_id) : NULL, in->comment};
+        if (action && (st = db_exec(db, sql_review, 5, rp)) != ST_OK)
             return st;
         if (!strcmp(in->status, "validated") &&
             (st = notify_validated(db, ctx, f, in->link_origin)) != ST_OK)

@@ -83,6 +83,7 @@ typedef struct request {
     const char *etag;
     const char *cache_control;  /* NULL = the route's default */
     bool compressible;
+    bool framable;              /* our own pages may frame it (inline PDFs): response.c */
     kv extra_headers[REQUEST_MAX_EXTRA_HEADERS];
     int nextra_headers;
     size_t bytes_sent;          /* body bytes of the reply, for the access log */

@@ -13,17 +13,21 @@
 /* Smaller bodies fit in a packet or two; gzip would only cost CPU. */
 #define GZIP_MIN_BYTES 1024
 
-const char http_csp[] =
-    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: blob:; "
-    "font-src 'self'; connect-src 'self'; media-src 'self'; frame-src 'self'; "
-    "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
+#define CSP_COMMON                                                                          \
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: blob:; "   \
+    "font-src 'self'; connect-src 'self'; media-src 'self'; frame-src 'self'; "              \
+    "object-src 'none'; base-uri 'none'; form-action 'self'; "
 
-void http_add_security_headers(struct MHD_Response *resp)
+const char http_csp[] = CSP_COMMON "frame-ancestors 'none'";
+/* Inline document content (PDFs) shown in a frame of the app's own pages. */
+static const char http_csp_framable[] = CSP_COMMON "frame-ancestors 'self'";
+
+void http_add_security_headers(struct MHD_Response *resp, bool framable)
 {
-    MHD_add_response_header(resp, "Content-Security-Policy", http_csp);
+    MHD_add_response_header(resp, "Content-Security-Policy", framable ? http_csp_framable : http_csp);
     MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
     MHD_add_response_header(resp, "Referrer-Policy", "same-origin");
-    MHD_add_response_header(resp, "X-Frame-Options", "DENY");
+    MHD_add_response_header(resp, "X-Frame-Options", framable ? "SAMEORIGIN" : "DENY");
     MHD_add_response_header(resp, "Cross-Origin-Opener-Policy", "same-origin");
     MHD_add_response_header(resp, "Cross-Origin-Resource-Policy", "same-origin");
     MHD_add_response_header(resp, "Permissions-Policy",
@@ -257,7 +261,7 @@ struct MHD_Response *http_build_response(request *r)
      * already complete: adding to it here would race with other threads. */
     if (r->reply_kind == REPLY_RESPONSE && r->status == ST_OK)
         return resp;
-    http_add_security_headers(resp);
+    http_add_security_headers(resp, r->framable && r->status == ST_OK);
     for (int i = 0; i < r->nextra_headers; i++)
         MHD_add_response_header(resp, r->extra_headers[i].name, r->extra_headers[i].value);
     return resp;

@@ -11,8 +11,11 @@
 /* The Content-Security-Policy every response carries. */
 extern const char http_csp[];
 
-/* Adds the security headers every response carries, errors and files included. */
-void http_add_security_headers(struct MHD_Response *resp);
+/*
+ * Adds the security headers every response carries, errors and files included. framable:
+ * the app's own pages may show it in a frame (inline PDFs); never for anything else.
+ */
+void http_add_security_headers(struct MHD_Response *resp, bool framable);
 
 /* True when an Accept-Encoding value admits gzip (q > 0). NULL = no. */
 bool http_accepts_gzip(const char *accept_encoding);

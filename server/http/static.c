@@ -131,7 +131,7 @@ static void entry_drop_responses(struct entry *e)
 static void add_common(struct MHD_Response *resp, const struct entry *e, const char *type,
                        bool compressible)
 {
-    http_add_security_headers(resp);
+    http_add_security_headers(resp, false);
     MHD_add_response_header(resp, "ETag", e->etag);
     /* Names carry no content hash, so browsers must revalidate (cheap: 304). */
     MHD_add_response_header(resp, "Cache-Control", "no-cache");

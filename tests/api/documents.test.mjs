@@ -109,6 +109,9 @@ test('upload a PDF: sniffed type, extracted text, stored once by its SHA-256, do
     "inline; filename=\"Proc_dure hygi_ne.pdf\"; filename*=UTF-8''Proc%C3%A9dure%20hygi%C3%A8ne.pdf");
   assert.equal(res.headers.etag, `"${sha256(pdf)}"`);
   assert.equal(res.headers['accept-ranges'], 'bytes');
+  // The document page frames PDFs (the browser's own viewer): our origin only, nobody else.
+  assert.equal(res.headers['x-frame-options'], 'SAMEORIGIN');
+  assert.match(res.headers['content-security-policy'], /frame-ancestors 'self'/);
   assert.ok(res.body.equals(pdf));
   assert.equal(await audits('document.downloaded', doc.id), 1);
 
@@ -125,6 +128,9 @@ test('upload a PDF: sniffed type, extracted text, stored once by its SHA-256, do
   assert.equal(outside.headers['content-range'], `bytes */${pdf.length}`);
   const forced = await as('alice', 'GET', `/api/documents/${doc.id}/content?download=1`);
   assert.match(forced.headers['content-disposition'], /^attachment;/);
+  assert.equal(forced.headers['x-frame-options'], 'DENY');
+  const meta = await as('alice', 'GET', `/api/documents/${doc.id}`);
+  assert.equal(meta.headers['x-frame-options'], 'DENY');
 
   // The same bytes again: one blob on disk.
   const twin = await upload('alice', { title: 'Copie' }, { name: 'copie.pdf', data: pdf });
@@ -240,17 +246,30 @@ test('validation workflow, filters, trash', async () => {
     { name: 'isolement.html', data: Buffer.from('<p>Chambre seule</p>') });
   let res = await as('bob', 'PATCH', `/api/documents/${doc.id}`, { status: 'validated' });
   assert.equal(res.status, 403);
-  res = await as('bob', 'PATCH', `/api/documents/${doc.id}`, { status: 'in_review' });
+  res = await as('bob', 'PATCH', `/api/documents/${doc.id}`, { status: 'in_review', comment: 'Relu par le service' });
   assert.equal(res.json().status, 'in_review');
-  res = await as('alice', 'PATCH', `/api/documents/${doc.id}`, { status: 'validated' });
+  // Rejected with a comment (back to draft), submitted again, validated with a comment.
+  res = await as('alice', 'PATCH', `/api/documents/${doc.id}`, { status: 'draft', comment: 'Préciser la durée d’isolement' });
+  assert.equal(res.json().status, 'draft');
+  res = await as('bob', 'PATCH', `/api/documents/${doc.id}`, { status: 'in_review' });
+  res = await as('alice', 'PATCH', `/api/documents/${doc.id}`, { status: 'validated', comment: 'Conforme' });
   assert.equal(res.json().status, 'validated');
   assert.equal(await db.run(`SELECT string_agg(action::text, ',' ORDER BY id) FROM document_reviews
-    WHERE document_id = ${doc.id}`), 'submitted,validated');
+    WHERE document_id = ${doc.id}`), 'submitted,rejected,submitted,validated');
+  const reviews = (await as('bob', 'GET', `/api/documents/${doc.id}`)).json().reviews;
+  assert.deepEqual(reviews.map((x) => [x.action, x.comment, x.actor.id]), [
+    ['validated', 'Conforme', people.alice.id], ['submitted', '', people.bob.id],
+    ['rejected', 'Préciser la durée d’isolement', people.alice.id], ['submitted', 'Relu par le service', people.bob.id]]);
+  // A comment belongs to a status change; an overlong one is refused.
+  assert.equal((await as('alice', 'PATCH', `/api/documents/${doc.id}`, { comment: 'seul' })).status, 422);
+  assert.equal((await as('alice', 'PATCH', `/api/documents/${doc.id}`, { status: 'archived', comment: 'x'.repeat(2001) })).status, 422);
   const list = (q) => as('bob', 'GET', `/api/communities/${community.id}/documents?${q}`).then((r) => r.json());
   assert.deepEqual((await list('status=validated')).items.map((d) => d.id), [doc.id]);
   assert.deepEqual((await list('tag=ISOLEMENT')).items.map((d) => d.id), [doc.id]);
   assert.ok((await list('type=text/html')).items.some((d) => d.id === doc.id));
-  assert.equal((await as('bob', 'GET', `/api/communities/${community.id}/documents?sort=size`)).status, 400);
+  assert.equal((await as('bob', 'GET', `/api/communities/${community.id}/documents?sort=weight`)).status, 400);
+  const bySize = (await list('sort=size&limit=200')).items.map((d) => d.file.size);
+  assert.deepEqual(bySize, [...bySize].sort((a, b) => b - a));
   // Carole, outside, may not even see it; Bob trashes his own.
   assert.equal((await as('carole', 'DELETE', `/api/documents/${doc.id}`)).status, 404);
   assert.equal((await as('bob', 'DELETE', `/api/documents/${doc.id}`)).status, 204);
