@@ -1,4 +1,4 @@
-// The document library in a real browser against the real server: a PDF's versions (add, restore, see inline, download an old one and check its bytes), folders and uploads of several files with their progress, the check-out lock between two people, the validation workflow, the trash, and a 360 px phone.
+// The document library in a real browser against the real server: a PDF's versions (add, restore, see it in the page in the browser's viewer, download an old one and check its bytes), folders and uploads of several files with their progress, sorting (by size too), the check-out lock between two people, the validation workflow with its comments and history, the trash, and a 360 px phone.
 import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
@@ -120,7 +120,7 @@ describe('document library', () => {
     return res.json();
   }
 
-  test('a PDF: upload, a second version, restore the first, see it inline, download the old version', () => journey({}, async (page) => {
+  test('a PDF: upload, a second version, restore the first, see it in the page, download the old version', () => journey({}, async (page) => {
     const v1 = pdf('Protocole hygiene des mains - version 1');
     const v2 = pdf('Protocole hygiene des mains - version 2 relue');
     await signInThroughPage(page, app.url, member, `/connexion?suite=${encodeURIComponent(`/communautes/${community.id}`)}`);
@@ -167,8 +167,32 @@ describe('document library', () => {
     assert.equal(doc.current_version, 3);
     assert.equal(doc.file.sha256, sha256(v1), 'the current version holds the first version’s bytes');
 
-    // Inline: the preview opens the current content in the browser's PDF viewer; the server sends it inline as a PDF.
-    const open = page.getByRole('link', { name: 'Lire le PDF' });
+    // In the page: the preview frames the current content (the browser's own PDF viewer). The
+    // frame's answer is the PDF itself, 200 application/pdf, and framing is allowed (our origin
+    // only): a refused frame would show Chromium's error page and log a console error.
+    const framed = page.waitForResponse((res) => res.url() === `${app.url}/api/documents/${id}/content?v=3` && res.request().resourceType() === 'document');
+    const finished = page.waitForEvent('requestfinished', (req) => req.url() === `${app.url}/api/documents/${id}/content?v=3` && req.resourceType() === 'document');
+    await visit(page, app.url, `/documents/${id}`);
+    const frame = page.locator('iframe.preview__frame');
+    assert.equal(await frame.getAttribute('src'), `/api/documents/${id}/content?v=3`);
+    assert.equal(await frame.getAttribute('title'), 'Aperçu de «\u00a0Protocole hygiène des mains\u00a0»');
+    const response = await framed;
+    assert.equal(response.status(), 200);
+    assert.equal(response.headers()['content-type'], 'application/pdf');
+    assert.match(response.headers()['content-disposition'], /^inline;/);
+    assert.equal(response.headers()['x-frame-options'], 'SAMEORIGIN');
+    assert.match(response.headers()['content-security-policy'], /frame-ancestors 'self'/);
+    assert.equal(response.frame(), await (await frame.elementHandle()).contentFrame(), 'the answer went to the preview frame');
+    const request = await finished;
+    assert.equal(request.failure(), null);
+    assert.equal((await request.response()).status(), 200);
+    const inFrame = page.frames().find((f) => f.url() === `${app.url}/api/documents/${id}/content?v=3`);
+    assert.ok(inFrame, `the frame shows the PDF, not an error page: ${page.frames().map((f) => f.url()).join(', ')}`);
+    assert.equal(inFrame.parentFrame(), page.mainFrame());
+    // The actions stay: download, open in a new tab (header) and read the PDF (under the frame).
+    assert.equal(await page.getByRole('link', { name: 'Télécharger', exact: true }).getAttribute('href'), `/api/documents/${id}/content?download=1`);
+    assert.equal(await page.getByRole('link', { name: 'Ouvrir dans un nouvel onglet' }).getAttribute('target'), '_blank');
+    const open = page.locator('.preview__note').getByRole('link', { name: 'Lire le PDF' });
     assert.equal(await open.getAttribute('target'), '_blank');
     const src = await open.getAttribute('href');
     assert.match(src, new RegExp(`^/api/documents/${id}/content`));
@@ -264,6 +288,13 @@ describe('document library', () => {
     await page.waitForFunction(() => document.querySelectorAll('.doc-list > li').length === 4);
     await page.getByLabel('Trier par').selectOption('created');
     await page.waitForFunction(() => document.querySelector('.doc-list > li .list__title')?.textContent === 'correspondants.txt');
+    // Largest first: the PDF (about 600 bytes), the Markdown (about 200), the PNG (70), the text (46).
+    await page.getByLabel('Trier par').selectOption({ label: 'Taille (la plus grande d’abord)' });
+    await page.waitForFunction(() => document.querySelector('.doc-list > li .list__title')?.textContent === 'audit-mains.pdf');
+    assert.deepEqual(await page.locator('.doc-list .list__title').allInnerTexts(), ['audit-mains.pdf', 'compte-rendu.md', 'affiche.png', 'correspondants.txt']);
+    assert.deepEqual(await page.locator('.doc-list .list__title').allInnerTexts(),
+      (await sql(app, `SELECT string_agg(d.title, ',' ORDER BY v.size DESC) FROM documents d JOIN document_versions v ON v.document_id = d.id AND v.number = d.current_version WHERE d.folder_id = ${folderId} AND d.deleted_at IS NULL`)).split(','));
+    assert.equal(new URL(page.url()).searchParams.get('tri'), 'size');
 
     // The Markdown preview is built from nodes: a link to https, not to javascript:, and no script.
     await page.locator('.doc-list').getByRole('link', { name: 'compte-rendu.md' }).click();
@@ -369,7 +400,7 @@ describe('document library', () => {
     });
   });
 
-  test('a member submits a document for review, the animator validates it; the e-mailed link opens it', async () => {
+  test('a member submits a document for review with a word, the animator sends it back with a comment, then validates it with another; the history shows who, when, which version and what they said; the e-mailed link opens it', async () => {
     // Validation notices go to the people a folder names, or to the whole community when the animator says so.
     const asAnimator = await apiAs(app, animator);
     const folder = (await asAnimator.call('POST', `/api/communities/${community.id}/folders`, { name: 'Fiches techniques' })).json;
@@ -382,22 +413,91 @@ describe('document library', () => {
       assert.equal(await sql(app, `SELECT notify_community FROM folders WHERE id = ${folder.id}`), 't');
     });
     const doc = await seedDocument('Fiche précautions complémentaires', pdf('Precautions contact'), 'precautions.pdf', folder.id);
+    const history = (page) => page.getByRole('region', { name: 'Historique de validation' });
+    const entries = (page) => history(page).locator('.review').allInnerTexts();
+    const rejection = 'Préciser la durée des précautions après la levée de l’isolement.\nAjouter le logigramme.';
+    const approval = 'Conforme aux recommandations SF2H 2009.';
+
+    // The member submits, with an optional word for the reviewer.
     await journey({}, async (page) => {
       await signInThroughPage(page, app.url, member, `/connexion?suite=${encodeURIComponent(`/documents/${doc.id}`)}`);
       assert.match(await page.locator('.document-workflow').innerText(), /Brouillon/);
       assert.equal(await page.getByRole('button', { name: 'Valider' }).count(), 0, 'a member does not validate');
+      await history(page).getByText('Ce document n’a pas encore été soumis en relecture.').waitFor();
       await page.getByRole('button', { name: 'Soumettre en relecture' }).click();
+      const dialog = page.getByRole('dialog', { name: 'Soumettre «\u00a0Fiche précautions complémentaires\u00a0» en relecture\u00a0?' });
+      const word = dialog.getByLabel('Un mot pour le relecteur (facultatif)');
+      assert.ok(await word.evaluate((el) => el === document.activeElement), 'the comment has the focus');
+      assert.equal(await word.getAttribute('maxlength'), '2000');
+      await word.fill('Première version, relue par l’EOH.');
+      await dialog.getByRole('button', { name: 'Soumettre en relecture' }).click();
       await toastText(page, 'Document soumis en relecture.');
       await page.locator('.doc-status', { hasText: 'En relecture' }).waitFor();
+      await history(page).locator('.review').first().waitFor();
+      assert.match((await entries(page))[0], /^Soumis en relecture\s+Julien Roux · .+ · Version 1\s+Première version, relue par l’EOH\.$/);
     });
+
+    // The animator sends it back: the dialog says a comment is expected; cancelling changes nothing.
     await journey({}, async (page) => {
       await signInThroughPage(page, app.url, animator, `/connexion?suite=${encodeURIComponent(`/communautes/${community.id}/documents/dossiers/${folder.id}?statut=in_review`)}`);
       await page.locator('.doc-list').getByRole('link', { name: 'Fiche précautions complémentaires' }).click();
       await waitForPage(page);
+      await page.getByRole('button', { name: 'Renvoyer en brouillon' }).click();
+      let dialog = page.getByRole('dialog', { name: 'Renvoyer le document en brouillon\u00a0?' });
+      await dialog.getByText('Fortement conseillé').waitFor();
+      await dialog.getByRole('button', { name: 'Annuler' }).click();
+      await dialog.waitFor({ state: 'detached' });
+      assert.equal(await sql(app, `SELECT status FROM documents WHERE id = ${doc.id}`), 'in_review');
+      await page.getByRole('button', { name: 'Renvoyer en brouillon' }).click();
+      dialog = page.getByRole('dialog', { name: 'Renvoyer le document en brouillon\u00a0?' });
+      await dialog.getByLabel('Ce qu’il faut reprendre (recommandé)').fill(rejection);
+      await page.screenshot({ path: screenshotPath('document-reject-dialog') });
+      await dialog.getByRole('button', { name: 'Renvoyer en brouillon' }).click();
+      await toastText(page, 'Document renvoyé en brouillon.');
+      await page.locator('.doc-status', { hasText: 'Brouillon' }).waitFor();
+      await history(page).locator('.review--rejected').waitFor();
+      const [latest, first] = await entries(page);
+      assert.match(latest, /^Renvoyé en brouillon\s+Claire Martin · .+ · Version 1\s+/);
+      assert.ok(latest.endsWith(rejection), `the comment as written, lines kept:\n${latest}`);
+      assert.match(first, /^Soumis en relecture\s+Julien Roux/);
+    });
+
+    // The author reads why on the page, and submits again without a word.
+    await journey({}, async (page) => {
+      await signInThroughPage(page, app.url, member, `/connexion?suite=${encodeURIComponent(`/documents/${doc.id}`)}`);
+      const bar = page.locator('.document-workflow');
+      assert.match(await bar.innerText(), /Renvoyé en brouillon par Claire Martin le .+\u00a0:/);
+      assert.equal(await bar.locator('blockquote').innerText(), rejection);
+      await page.getByRole('button', { name: 'Soumettre en relecture' }).click();
+      await page.getByRole('dialog').getByRole('button', { name: 'Soumettre en relecture' }).click();
+      await toastText(page, 'Document soumis en relecture.');
+      await page.locator('.doc-status', { hasText: 'En relecture' }).waitFor();
+      assert.equal(await bar.locator('blockquote').count(), 0, 'the rejection notice goes with the draft');
+    });
+
+    // The animator validates, with a comment.
+    await journey({}, async (page) => {
+      await signInThroughPage(page, app.url, animator, `/connexion?suite=${encodeURIComponent(`/documents/${doc.id}`)}`);
       await page.getByRole('button', { name: 'Valider' }).click();
+      const dialog = page.getByRole('dialog', { name: 'Valider «\u00a0Fiche précautions complémentaires\u00a0»\u00a0?' });
+      await dialog.getByText('La version 1 devient la version de référence.').waitFor();
+      await dialog.getByLabel('Commentaire (facultatif)').fill(approval);
+      await dialog.getByRole('button', { name: 'Valider' }).click();
       await toastText(page, 'Document validé.');
       await page.locator('.doc-status', { hasText: 'Validé' }).waitFor();
       assert.equal(await sql(app, `SELECT status FROM documents WHERE id = ${doc.id}`), 'validated');
+      await history(page).locator('.review--validated').waitFor();
+      const texts = await entries(page);
+      assert.equal(texts.length, 4);
+      assert.match(texts[0], /^Validé\s+Claire Martin · .+ · Version 1\s+Conforme aux recommandations SF2H 2009\.$/);
+      assert.match(texts[1], /^Soumis en relecture\s+Julien Roux · .+ · Version 1$/);
+      assert.match(texts[2], /^Renvoyé en brouillon\s+Claire Martin/);
+      assert.match(texts[3], /^Soumis en relecture\s+Julien Roux/);
+      const times = await history(page).locator('time').evaluateAll((els) => els.map((el) => Date.parse(el.getAttribute('datetime'))));
+      assert.deepEqual(times, [...times].sort((a, b) => b - a), 'newest first');
+      assert.equal(await sql(app, `SELECT string_agg(action || ':' || comment, '|' ORDER BY id) FROM document_reviews WHERE document_id = ${doc.id}`),
+        `submitted:Première version, relue par l’EOH.|rejected:${rejection}|submitted:|validated:${approval}`);
+      await page.screenshot({ path: screenshotPath('document-reviews'), fullPage: true });
     });
     const body = await sql(app, `SELECT body_text FROM email_outbox WHERE body_text LIKE '%/documents/${doc.id}%' ORDER BY id DESC LIMIT 1`);
     const link = new RegExp(`https?://[^\\s]+(/documents/${doc.id})\\b`).exec(body)?.[1];
@@ -406,6 +506,7 @@ describe('document library', () => {
       await signInThroughPage(page, app.url, member, `/connexion?suite=${encodeURIComponent(link)}`);
       assert.equal(await page.locator('h1').innerText(), 'Fiche précautions complémentaires');
       await page.locator('.doc-status', { hasText: 'Validé' }).waitFor();
+      await history(page).getByText(approval).waitFor();
     });
   });
 

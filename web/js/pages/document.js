@@ -1,4 +1,4 @@
-// A document (/documents/:id, the address validation e-mails carry): preview, details and their edit, the validation workflow, the check-out lock, moving and deleting, versions with download and restore, and a new version uploaded with its progress.
+// A document (/documents/:id, the address validation e-mails carry): preview (PDFs in the browser's own viewer, in the page), details and their edit, the validation workflow with its comments and history, the check-out lock, moving and deleting, versions with download and restore, and a new version uploaded with its progress.
 import { h, uid } from '../dom.js';
 import { t, formatDateTime } from '../i18n.js';
 import { api } from '../api.js';
@@ -14,14 +14,14 @@ import { onSubmit, Invalid } from '../ui/submit.js';
 import { loadingState, errorState } from '../ui/states.js';
 import { uploadFile, uploadRow, uploadErrorMessage } from '../ui/upload.js';
 import { renderMarkdown } from '../ui/markdown.js';
-import { formatSize, docStatusBadge, typeLabel, folderIndex, folderPath, folderPathText, askFolder } from '../ui/documents.js';
+import { formatSize, docStatusBadge, typeLabel, folderIndex, folderPath, folderPathText, askFolder, askReview } from '../ui/documents.js';
 import { libraryUrl } from './library.js';
 import { render as renderNotFound } from './notfound.js';
 
 // Text and Markdown larger than this are not shown inline (they would be slow to read in a page anyway).
 const TEXT_PREVIEW_MAX = 512 * 1024;
-// See preview(): false while the server forbids framing its answers.
-const PDF_IN_PAGE = false;
+// See preview(): the content route lets our own pages frame inline PDFs (frame-ancestors 'self').
+const PDF_IN_PAGE = true;
 const INLINE_IMAGES = new Set(['image/png', 'image/jpeg', 'image/gif', 'image/webp']);
 
 export function render(ctx) {
@@ -67,7 +67,7 @@ function documentPage(ctx, doc, community, index) {
           doc.locked ? h('span', { class: 'badge badge--warning' }, icon('lock'), t('document.lock.badge')) : null)),
       h('div', { class: 'button-row' },
         linkButton({ label: t('document.download'), icon: 'download', variant: 'primary', href: `${base}/content?download=1`, attrs: { download: '' } }),
-        INLINE_IMAGES.has(doc.file.media_type) ? linkButton({ label: t('document.open'), icon: 'eye', variant: 'secondary', href: `${base}/content`, attrs: { target: '_blank', rel: 'noopener' } }) : null)),
+        INLINE_IMAGES.has(doc.file.media_type) || doc.file.media_type === 'application/pdf' ? linkButton({ label: t('document.open'), icon: 'eye', variant: 'secondary', href: `${base}/content`, attrs: { target: '_blank', rel: 'noopener' } }) : null)),
     lockNotice(doc, reload),
     workflow(doc, reload),
     h('div', { class: 'document__grid' },
@@ -76,6 +76,7 @@ function documentPage(ctx, doc, community, index) {
         preview(doc, base, ctx.signal)),
       h('div', { class: 'document__side stack-lg' },
         details(doc, index),
+        reviewHistory(doc),
         doc.can.edit ? editSection(doc, base, reload) : null,
         organise(doc, index, base, reload))),
     versionsSection(doc, base, ctx.signal, reload));
@@ -132,12 +133,19 @@ function lockNotice(doc, reload) {
 /* ---- validation workflow ---- */
 
 function workflow(doc, reload) {
-  const change = (status, done, confirm) => async (event) => {
+  // ask: the dialog that confirms the change and takes the comment kept in the review history
+  // (PATCH accepts one with a submission, a validation or a rejection); none for the others.
+  const change = (status, done, ask) => async (event) => {
     const btn = event.currentTarget; // before any await: currentTarget is null once the event is dispatched
-    if (confirm && !(await confirmDialog(confirm))) return;
+    let comment = '';
+    if (ask) {
+      const answer = await askReview(ask);
+      if (!answer) return;
+      comment = answer.comment;
+    }
     setBusy(btn, true);
     try {
-      await api.patch(`/api/documents/${doc.id}`, { status });
+      await api.patch(`/api/documents/${doc.id}`, comment ? { status, comment } : { status });
       toast(done, { type: 'success' });
       await reload();
     } catch (err) {
@@ -149,16 +157,42 @@ function workflow(doc, reload) {
   // Any member who may write submits a draft (the API has no separate right for it).
   const canWrite = doc.can.edit || doc.can.add_version || doc.can.lock;
   if (doc.status === 'draft' && canWrite) {
-    buttons.push(button({ label: t('document.workflow.submit'), icon: 'arrowRight', variant: 'primary', size: 'sm', onClick: change('in_review', t('document.workflow.submitted')) }));
+    buttons.push(button({
+      label: t('document.workflow.submit'), icon: 'arrowRight', variant: 'primary', size: 'sm',
+      onClick: change('in_review', t('document.workflow.submitted'), {
+        title: t('document.workflow.submit_title', { title: doc.title }),
+        message: t('document.workflow.submit_text'),
+        label: t('document.workflow.submit_comment'),
+        hint: t('document.workflow.submit_hint'),
+        confirmLabel: t('document.workflow.submit'),
+      }),
+    }));
   }
   if (doc.can.validate) {
     if (doc.status === 'in_review' || doc.status === 'draft') {
-      buttons.push(button({ label: t('document.workflow.validate'), icon: 'check', variant: 'primary', size: 'sm', onClick: change('validated', t('document.workflow.validated')) }));
+      buttons.push(button({
+        label: t('document.workflow.validate'), icon: 'check', variant: 'primary', size: 'sm',
+        onClick: change('validated', t('document.workflow.validated'), {
+          title: t('document.workflow.validate_title', { title: doc.title }),
+          message: t('document.workflow.validate_text', { number: doc.current_version }),
+          label: t('document.workflow.validate_comment'),
+          hint: t('document.workflow.validate_hint'),
+          confirmLabel: t('document.workflow.validate'),
+        }),
+      }));
     }
     if (doc.status === 'in_review') {
       buttons.push(button({
         label: t('document.workflow.reject'), icon: 'close', variant: 'danger', size: 'sm',
-        onClick: change('draft', t('document.workflow.rejected'), { title: t('document.workflow.reject_title'), message: t('document.workflow.reject_text'), confirmLabel: t('document.workflow.reject'), danger: true }),
+        onClick: change('draft', t('document.workflow.rejected'), {
+          title: t('document.workflow.reject_title'),
+          message: t('document.workflow.reject_text'),
+          label: t('document.workflow.reject_comment'),
+          hint: t('document.workflow.reject_hint'),
+          confirmLabel: t('document.workflow.reject'),
+          danger: true,
+          recommended: true,
+        }),
       }));
     }
     if (doc.status === 'validated') {
@@ -174,10 +208,47 @@ function workflow(doc, reload) {
     validated: t('document.workflow.validated_text'),
     archived: t('document.workflow.archived_text'),
   }[doc.status];
+  // A draft that was just sent back says why, where its author looks first.
+  const last = doc.reviews?.[0];
+  const sentBack = doc.status === 'draft' && last?.action === 'rejected' && last.comment ? last : null;
   return h('section', { class: 'document-workflow', 'aria-labelledby': 'document-workflow' },
     h('h2', { id: 'document-workflow', class: 'visually-hidden' }, t('document.workflow.title')),
-    h('p', { class: 'document-workflow__text' }, explain),
+    h('div', { class: 'document-workflow__text' },
+      h('p', {}, explain),
+      sentBack ? h('div', { class: 'document-workflow__rejection' },
+        h('p', {}, t('document.workflow.last_rejection', { name: reviewerName(sentBack), date: formatDateTime(new Date(sentBack.at)) })),
+        h('blockquote', { class: 'review__comment' }, sentBack.comment)) : null),
     buttons.length ? h('div', { class: 'button-row' }, buttons) : null);
+}
+
+function reviewerName(review) {
+  return review.actor?.display_name ?? t('document.review.someone');
+}
+
+function reviewActionLabel(action) {
+  switch (action) {
+    case 'submitted': return t('document.review.submitted');
+    case 'validated': return t('document.review.validated');
+    default: return t('document.review.rejected');
+  }
+}
+
+/** The workflow's history from GET /api/documents/{id} (reviews, newest first): who, when, which version, what, and their words. */
+function reviewHistory(doc) {
+  const reviews = doc.reviews ?? [];
+  const tone = { submitted: 'badge--info', validated: 'badge--success', rejected: 'badge--error' };
+  return h('section', { class: 'card document-reviews', 'aria-labelledby': 'document-reviews' },
+    h('h2', { id: 'document-reviews' }, t('document.reviews.title')),
+    reviews.length
+      ? h('ol', { class: 'review-list' }, reviews.map((r) => h('li', { class: ['review', `review--${r.action}`] },
+        h('p', { class: 'review__head' },
+          h('span', { class: ['badge', tone[r.action] ?? ''] }, reviewActionLabel(r.action)),
+          h('span', { class: 'review__meta' },
+            h('strong', {}, reviewerName(r)), ' · ',
+            h('time', { datetime: r.at }, formatDateTime(new Date(r.at))), ' · ',
+            h('span', { class: 'review__version' }, t('document.version_n', { number: r.version })))),
+        r.comment ? h('blockquote', { class: 'review__comment' }, r.comment) : null)))
+      : h('p', { class: 'muted' }, t('document.reviews.empty')));
 }
 
 /* ---- preview ---- */
@@ -186,12 +257,16 @@ function preview(doc, base, signal) {
   const type = doc.file.media_type;
   const src = `${base}/content?v=${doc.current_version}`;
   if (type === 'application/pdf') {
-    // The browser's own PDF viewer, in a new tab: the server sends PDFs inline, but every answer
-    // also says frame-ancestors 'none' / X-Frame-Options: DENY, so an <iframe> here would stay
-    // blank. Once the content route allows same-origin framing, PDF_IN_PAGE shows it in the page.
-    if (PDF_IN_PAGE) {
+    // The browser's own PDF viewer, in the page: the content route lets our own pages frame its
+    // inline answers (frame-ancestors 'self', X-Frame-Options: SAMEORIGIN), every other answer
+    // still refuses framing. A browser that shows no PDF in a page (navigator.pdfViewerEnabled
+    // false: most phones) would leave the frame blank or start a download, so it gets the link.
+    if (PDF_IN_PAGE && navigator.pdfViewerEnabled !== false) {
       return h('div', { class: 'preview preview--pdf' },
-        h('iframe', { class: 'preview__frame', src, title: t('document.preview_of', { title: doc.title }), loading: 'lazy' }));
+        h('iframe', { class: 'preview__frame', src, title: t('document.preview_of', { title: doc.title }), loading: 'lazy' }),
+        h('p', { class: 'preview__note' },
+          h('span', { class: 'muted' }, t('document.preview_pdf_note', { size: formatSize(doc.file.size) })), ' ',
+          h('a', { href: src, target: '_blank', rel: 'noopener' }, t('document.open_pdf'))));
     }
     return h('div', { class: 'preview preview--none preview--pdf' },
       icon('file'),

@@ -21,7 +21,7 @@ import { loadCommunity } from './community.js';
 import { render as renderNotFound } from './notfound.js';
 
 const PAGE_SIZE = 50;
-const SORTS = ['title', 'updated', 'created'];
+const SORTS = ['title', 'updated', 'created', 'size'];
 // Uploads sent at the same time; the others wait their turn (one worker each on the server).
 const PARALLEL_UPLOADS = 2;
 
@@ -304,6 +304,7 @@ function filterBar(state, onChange) {
       { value: 'title', label: t('library.sort.title') },
       { value: 'updated', label: t('library.sort.updated') },
       { value: 'created', label: t('library.sort.created') },
+      { value: 'size', label: t('library.sort.size') },
     ],
   });
   const tag = field({ label: t('library.filter.tag'), name: 'tag', type: 'search', markOptional: false, attrs: { maxlength: 60, autocomplete: 'off', value: state.tag } });

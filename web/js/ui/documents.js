@@ -151,3 +151,35 @@ export async function askFolder({ title, index, current, except = null, confirmL
   const ok = await pending;
   return ok ? Number(select.value) : null;
 }
+
+/** Longest comment a status change carries (PATCH /api/documents/{id}, comment). */
+export const REVIEW_COMMENT_MAX = 2000;
+
+/**
+ * Asks to confirm a status change of the validation workflow, with a comment for the review history.
+ * recommended: the comment is not required but the label says it is expected (a rejection).
+ * Resolves to { comment } (the trimmed text, maybe empty) when confirmed, or null when cancelled.
+ */
+export async function askReview({ title, message, label, hint, confirmLabel, danger = false, recommended = false }) {
+  const id = uid('ask-review');
+  const hintId = `${id}-hint`;
+  const textarea = h('textarea', { class: 'textarea', id, name: 'comment', rows: 4, maxlength: String(REVIEW_COMMENT_MAX), 'aria-describedby': hintId });
+  const body = h('div', { class: 'stack' },
+    message ? h('p', {}, message) : null,
+    h('div', { class: 'field' },
+      h('label', { class: 'field__label', for: id }, label,
+        h('span', { class: 'field__optional' }, ` ${recommended ? t('document.review.recommended') : t('form.optional')}`)),
+      h('p', { class: 'field__hint', id: hintId }, hint),
+      textarea));
+  const pending = openDialog({
+    title,
+    body,
+    actions: [
+      { label: t('dialog.cancel'), value: false, variant: 'secondary' },
+      { label: confirmLabel, value: true, variant: danger ? 'danger' : 'primary' },
+    ],
+  });
+  textarea.focus();
+  const ok = await pending;
+  return ok ? { comment: textarea.value.trim() } : null;
+}
