@@ -69,9 +69,11 @@ static const char people_sql[] =
     " FROM users u LEFT JOIN organisations o ON o.id = u.organisation_id"
     " WHERE u.status = 'active'" WANTED("u");
 
+/* A tag is found by its own name only: with its community's name it would answer every
+ * search that names the community. */
 static const char tags_sql[] =
     "SELECT t.id, t.community_id, 0, extract(epoch FROM t.created_at)::bigint, t.name, NULL,"
-    " NULL, NULL, NULL, NULL, NULL, c.name, 'tag etiquette', NULL, NULL,"
+    " NULL, NULL, NULL, NULL, NULL, NULL, 'tag etiquette', NULL, NULL,"
     " json_build_object('title', t.name, 'detail', c.name,"
     "   'community', json_build_object('id', c.id, 'name', c.name))::text"
     " FROM tags t JOIN communities c ON c.id = t.community_id WHERE true" WANTED("t");
