@@ -776,9 +776,9 @@ std::string make_snippet(const Xapian::MSet &mset, const std::string &original, 
 {
     std::vector<size_t> offsets;
     std::string folded = fold(original, &offsets);
-    std::string out = mset.snippet(folded, length, stem,
-                                   Xapian::MSet::SNIPPET_BACKGROUND_MODEL |
-                                       Xapian::MSet::SNIPPET_EXHAUSTIVE,
+    // No SNIPPET_BACKGROUND_MODEL: it looks up the frequency of every word of the passage,
+    // 81% of a search's CPU in the benchmark (docs/PERFORMANCE.md, Search).
+    std::string out = mset.snippet(folded, length, stem, Xapian::MSet::SNIPPET_EXHAUSTIVE,
                                    SEARCH_MARK_START, SEARCH_MARK_END, OMIT_MARK);
     // Split into the plain folded passage and the marks found along it.
     std::string plain;
