@@ -141,8 +141,24 @@ export async function createDatabase() {
   return {
     url: withDatabase(base, name),
     name,
-    drop: () => run(path.join(PG_BINDIR, 'dropdb'), [...pgArgs(base), '--if-exists', '--force', name]),
+    drop: () => dropDatabase(base, name),
   };
+}
+
+/**
+ * dropdb --force, again a few times when it meets an autovacuum worker on the database:
+ * PostgreSQL 15 refuses to terminate one for a non-superuser ("must be a member of the role
+ * whose process is being terminated"), and the worker is gone a moment later.
+ */
+async function dropDatabase(base, name) {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await run(path.join(PG_BINDIR, 'dropdb'), [...pgArgs(base), '--if-exists', '--force', name]);
+    } catch (err) {
+      if (attempt >= 20 || !/must be a member of the role whose process is being terminated/.test(err.message)) throw err;
+      await new Promise((resolve) => setTimeout(resolve, 250));
+    }
+  }
 }
 
 // --- the server ----------------------------------------------------------------------------
