@@ -77,14 +77,25 @@ PGconn *db_connect_once(const char *url, int connect_timeout_s, char *err, size_
     return connect_pg(url, "relais-cli", connect_timeout_s, 0, NULL, err, errsize);
 }
 
+/* The role goes into libpq's options string: only a plain identifier may, so it cannot
+ * smuggle other options in. NULL and "" (the login role) are fine. */
+static bool role_is_identifier(const char *role)
+{
+    if (role && strlen(role) >= 64)
+        return false;
+    for (const char *c = role ? role : ""; *c; c++)
+        if (!((*c >= 'a' && *c <= 'z') || (*c >= '0' && *c <= '9') || *c == '_'))
+            return false;
+    return true;
+}
+
 PGconn *db_connect_role(const char *url, const char *app, int connect_timeout_s, const char *role,
                         char *err, size_t errsize)
 {
-    for (const char *c = role ? role : ""; *c; c++)
-        if (!((*c >= 'a' && *c <= 'z') || (*c >= '0' && *c <= '9') || *c == '_')) {
-            snprintf(err, errsize, "database role must be a lowercase identifier");
-            return NULL;
-        }
+    if (!role_is_identifier(role)) {
+        snprintf(err, errsize, "database role must be a lowercase identifier");
+        return NULL;
+    }
     return connect_pg(url, app, connect_timeout_s, 0, role, err, errsize);
 }
 
@@ -97,9 +108,7 @@ db_pool *db_pool_open(const db_pool_options *opt)
     p->url = strdup(opt->url);
     p->app_name = strdup(opt->application_name ? opt->application_name : "relais");
     p->role = strdup(opt->role ? opt->role : "");
-    bool role_ok = p->role && strlen(p->role) < 64;
-    for (const char *c = p->role; role_ok && *c; c++)
-        role_ok = (*c >= 'a' && *c <= 'z') || (*c >= '0' && *c <= '9') || *c == '_';
+    bool role_ok = p->role && role_is_identifier(p->role);
     if (!role_ok)
         log_error("database role '%s' must be a lowercase identifier", opt->role);
     if (!p->conns || !p->url || !p->app_name || !role_ok) {

@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "search/search.h"
+#include "scratch.h"
 
 /* Real sentences from the project's corpus (forum, GHT directory, ARS news, ANAP day). */
 #define FORUM "Ce qui m’interroge, c’est que l’on pense aujourd’hui à mettre en place des " \
@@ -42,29 +43,6 @@ typedef struct {
     char dir[256];
     search_db *w;
 } fixture;
-
-static void rm_rf(const char *path)
-{
-    struct stat st;
-    if (lstat(path, &st) != 0)
-        return;
-    if (S_ISDIR(st.st_mode)) {
-        DIR *d = opendir(path);
-        struct dirent *e;
-        while (d && (e = readdir(d))) {
-            if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
-                continue;
-            char sub[1024];
-            snprintf(sub, sizeof sub, "%s/%s", path, e->d_name);
-            rm_rf(sub);
-        }
-        if (d)
-            closedir(d);
-        rmdir(path);
-    } else {
-        unlink(path);
-    }
-}
 
 static int setup(void **state)
 {
