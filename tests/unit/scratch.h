@@ -20,9 +20,10 @@ static inline void rm_rf(const char *path)
         while (d && (e = readdir(d))) {
             if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
                 continue;
-            char sub[1024];
-            snprintf(sub, sizeof sub, "%s/%s", path, e->d_name);
-            rm_rf(sub);
+            char sub[4096];
+            /* A path too long to build is left in place rather than cut short. */
+            if (snprintf(sub, sizeof sub, "%s/%s", path, e->d_name) < (int)sizeof sub)
+                rm_rf(sub);
         }
         if (d)
             closedir(d);
