@@ -64,6 +64,9 @@ rstatus db_begin(db_conn *c);
 rstatus db_commit(db_conn *c);
 rstatus db_rollback(db_conn *c);
 
+/* "{1,2,3}": ids as the text of a bigint[] parameter. malloc'ed; NULL when out of memory. */
+char *db_bigint_array(const long long *ids, size_t n);
+
 /* SQLSTATE of the last failed statement ("" if none); valid until the next call. */
 const char *db_conn_sqlstate(const db_conn *c);
 /* The underlying connection, for code that must speak libpq directly (migrations). */

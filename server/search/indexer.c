@@ -47,7 +47,7 @@ static bool exec_ok(PGconn *pg, const char *sql, char *err, size_t errsize)
     return ok;
 }
 
-int search_rebuild(PGconn *pg, const char *dir, char *err, size_t errsize)
+int search_rebuild(PGconn *pg, const char *dir, complete *comp, char *err, size_t errsize)
 {
     if (!exec_ok(pg, "SELECT pg_advisory_lock(" INDEX_LOCK ")", err, errsize))
         return -1;
@@ -61,7 +61,7 @@ int search_rebuild(PGconn *pg, const char *dir, char *err, size_t errsize)
         goto rollback;
     }
     for (size_t i = 0; i < search_nkinds; i++)
-        if (search_sync_kind(pg, db, &search_kinds[i], NULL, -1, err, errsize) != 0)
+        if (search_sync_kind(pg, db, comp, &search_kinds[i], NULL, -1, err, errsize) != 0)
             goto rollback;
     char when[32];
     snprintf(when, sizeof when, "%lld", (long long)time(NULL));
@@ -96,7 +96,40 @@ static struct {
     atomic_bool stopping;
     int wake[2];                /* a byte written here ends a wait at once */
     const config *cfg;
+    complete *completions;      /* made at start, filled once, then kept in step */
+    atomic_bool completions_ready;
 } ix = {.wake = {-1, -1}};
+
+complete *search_completions(void)
+{
+    return atomic_load(&ix.completions_ready) ? ix.completions : NULL;
+}
+
+/*
+ * Fills the completion table from one snapshot of PostgreSQL, titles only (a second or so
+ * for 100,000 documents). Every change after the snapshot is still queued, and the queue
+ * feeds the table from then on.
+ */
+static int load_completions(PGconn *pg, char *err, size_t errsize)
+{
+    complete *fresh = complete_create();
+    if (!fresh) {
+        snprintf(err, errsize, "out of memory");
+        return -1;
+    }
+    int rc = exec_ok(pg, "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", err, errsize) ? 0 : -1;
+    for (size_t i = 0; rc == 0 && i < search_nkinds; i++)
+        rc = search_sync_kind(pg, NULL, fresh, &search_kinds[i], NULL, -1, err, errsize);
+    char ignored[256];
+    exec_ok(pg, "ROLLBACK", ignored, sizeof ignored);
+    if (rc != 0) {
+        complete_free(fresh);
+        return -1;
+    }
+    complete_replace(ix.completions, fresh);
+    atomic_store(&ix.completions_ready, true);
+    return 0;
+}
 
 enum batch_result { BATCH_DONE, BATCH_EMPTY, BATCH_BUSY, BATCH_STALE, BATCH_FAILED };
 
@@ -128,28 +161,23 @@ static enum batch_result apply_batch(PGconn *pg, search_db *db, int *applied, ch
         return BATCH_EMPTY;
     }
 
+    /* ids: the items of one kind at a time; queue: the rows this batch consumes. */
     long long *ids = malloc((size_t)rows * sizeof *ids);
-    size_t qcap = 2 + (size_t)rows * 21;
-    char *queue_ids = malloc(qcap);
+    long long *queue = malloc((size_t)rows * sizeof *queue);
+    for (int i = 0; queue && i < rows; i++)
+        queue[i] = strtoll(PQgetvalue(res, i, 0), NULL, 10);
+    char *queue_ids = queue ? db_bigint_array(queue, (size_t)rows) : NULL;
+    free(queue);
     bool ok = ids && queue_ids;
     if (!ok)
         snprintf(err, errsize, "out of memory");
-    /* The queue rows this batch consumed, as a bigint[] literal for the DELETE. */
-    size_t qlen = 0;
-    if (ok) {
-        queue_ids[qlen++] = '{';
-        for (int i = 0; i < rows; i++)
-            qlen += (size_t)snprintf(queue_ids + qlen, qcap - qlen, "%s%s", i ? "," : "",
-                                     PQgetvalue(res, i, 0));
-        queue_ids[qlen++] = '}';
-        queue_ids[qlen] = '\0';
-    }
     for (size_t k = 0; ok && k < search_nkinds; k++) {
         int n = 0;
         for (int i = 0; i < rows; i++)
             if (!strcmp(PQgetvalue(res, i, 1), search_kinds[k].name))
                 ids[n++] = strtoll(PQgetvalue(res, i, 2), NULL, 10);
-        if (n > 0 && search_sync_kind(pg, db, &search_kinds[k], ids, n, err, errsize) != 0)
+        if (n > 0 && search_sync_kind(pg, db, ix.completions, &search_kinds[k], ids, n, err,
+                                      errsize) != 0)
             ok = false;
     }
     for (int i = 0; ok && i < rows; i++)
@@ -200,9 +228,9 @@ static void wait_for_work(PGconn *pg, int timeout_ms)
 static bool index_complete(search_db *db)
 {
     char *v = NULL;
-    bool complete = search_get_metadata(db, "complete", &v) == SEARCH_OK && v && !strcmp(v, "1");
+    bool done = search_get_metadata(db, "complete", &v) == SEARCH_OK && v && !strcmp(v, "1");
     free(v);
-    return complete;
+    return done;
 }
 
 static void *indexer_main(void *arg)
@@ -241,21 +269,39 @@ static void *indexer_main(void *arg)
                 continue;
             }
             if (!index_complete(db)) {
-                /* First start, or the index was lost: build it whole. */
+                /* First start, or the index was lost: build it whole, and the completion
+                 * table from the same reading. */
                 search_close(db);
                 db = NULL;
+                complete *fresh = complete_create();
                 struct timespec t0, t1;
                 clock_gettime(CLOCK_MONOTONIC, &t0);
                 log_info("search: building the index from the database");
-                if (search_rebuild(pg, dir, err, sizeof err) != 0) {
-                    log_error("search: building the index failed: %s", err);
+                if (!fresh || search_rebuild(pg, dir, fresh, err, sizeof err) != 0) {
+                    log_error("search: building the index failed: %s", fresh ? err : "out of memory");
+                    complete_free(fresh);
                     wait_for_work(NULL, RETRY_WAIT_MS);
                 } else {
+                    complete_replace(ix.completions, fresh);
+                    atomic_store(&ix.completions_ready, true);
                     clock_gettime(CLOCK_MONOTONIC, &t1);
                     log_info("search: index built in %.1f s",
                              (double)(t1.tv_sec - t0.tv_sec) + (t1.tv_nsec - t0.tv_nsec) / 1e9);
                 }
                 continue;
+            }
+            if (!atomic_load(&ix.completions_ready)) {
+                struct timespec t0, t1;
+                clock_gettime(CLOCK_MONOTONIC, &t0);
+                if (load_completions(pg, err, sizeof err) != 0) {
+                    log_error("search: loading the completion table failed: %s", err);
+                    wait_for_work(NULL, RETRY_WAIT_MS);
+                    continue;
+                }
+                clock_gettime(CLOCK_MONOTONIC, &t1);
+                log_info("search: completion table loaded (%zu items) in %.1f s",
+                         complete_size(ix.completions),
+                         (double)(t1.tv_sec - t0.tv_sec) + (t1.tv_nsec - t0.tv_nsec) / 1e9);
             }
         }
         int applied = 0;
@@ -293,6 +339,11 @@ int search_indexer_start(app *a)
 {
     ix.cfg = a->cfg;
     atomic_store(&ix.stopping, false);
+    atomic_store(&ix.completions_ready, false);
+    if (!(ix.completions = complete_create())) {
+        log_error("search: out of memory for the completion table");
+        return -1;
+    }
     if (pipe2(ix.wake, O_CLOEXEC | O_NONBLOCK) != 0) {
         log_error("search: cannot create the indexer's wake-up pipe");
         return -1;
@@ -318,4 +369,8 @@ void search_indexer_stop(void)
     close(ix.wake[0]);
     close(ix.wake[1]);
     ix.running = false;
+    /* The HTTP daemon is stopped before the indexer (serve.c): no reader is left. */
+    atomic_store(&ix.completions_ready, false);
+    complete_free(ix.completions);
+    ix.completions = NULL;
 }

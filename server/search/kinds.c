@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "access/access.h"
+#include "search/complete.h"
 #include "search/indexer.h"
 
 /* The common tail of every kind's SELECT: see search_kind in indexer.h. */
@@ -34,7 +35,7 @@ static const char documents_sql[] =
     " d.title,"
     " (SELECT string_agg(t.name, ',' ORDER BY t.name) FROM document_tags dt JOIN tags t ON t.id = dt.tag_id"
     "   WHERE dt.document_id = d.id),"
-    " d.description, left(v.extracted_text, 4194304),"
+    " d.description, CASE WHEN $4 THEN left(v.extracted_text, 4194304) END,"
     " concat_ws('/', " FOLDER_PATH("d.folder_id") ", v.filename), NULL, u.display_name, c.name,"
     " concat_ws(' ', 'document', lower(substring(v.filename FROM '\\.([A-Za-z0-9]{1,8})$')), "
     MEDIA_FAMILY("v.media_type") "),"
@@ -60,7 +61,8 @@ static const char communities_sql[] =
 /* Only active accounts are found; e-mail addresses and phones are never indexed. */
 static const char people_sql[] =
     "SELECT u.id, 0, 0, extract(epoch FROM u.updated_at)::bigint, u.display_name, NULL,"
-    " concat_ws(' ', nullif(u.job_title, ''), o.name), nullif(u.bio, ''), NULL, nullif(u.place, ''),"
+    " concat_ws(' ', nullif(u.job_title, ''), o.name), CASE WHEN $4 THEN nullif(u.bio, '') END,"
+    " NULL, nullif(u.place, ''),"
     " NULL, NULL, 'person personne', u.kind = 'staff',"
     " (SELECT string_agg(m.community_id::text, ',') FROM memberships m WHERE m.user_id = u.id),"
     " json_build_object('title', u.display_name, 'url', '/personnes/' || u.id,"
@@ -204,23 +206,15 @@ static int cmp_ll(const void *x, const void *y)
     return (a > b) - (a < b);
 }
 
-/* "{1,2,3}" for a bigint[] parameter. */
-static char *id_array(const long long *ids, int n)
+/* Removes (kind, id) from the index and the completion table. */
+static int unindex(search_db *db, complete *comp, const char *kind, long long id)
 {
-    size_t cap = 3 + (size_t)n * 21;
-    char *s = malloc(cap), *p = s;
-    if (!s)
-        return NULL;
-    *p++ = '{';
-    for (int i = 0; i < n; i++)
-        p += snprintf(p, cap - (size_t)(p - s), "%s%lld", i ? "," : "", ids[i]);
-    *p++ = '}';
-    *p = '\0';
-    return s;
+    complete_delete(comp, kind, id);
+    return db && search_delete(db, kind, id) != SEARCH_OK ? -1 : 0;
 }
 
-int search_sync_kind(PGconn *pg, search_db *db, const search_kind *kind, const long long *ids,
-                     int n, char *err, size_t errsize)
+int search_sync_kind(PGconn *pg, search_db *db, complete *comp, const search_kind *kind,
+                     const long long *ids, int n, char *err, size_t errsize)
 {
     long long *sorted = NULL;
     char *wanted = NULL;
@@ -235,7 +229,7 @@ int search_sync_kind(PGconn *pg, search_db *db, const search_kind *kind, const l
         }
         memcpy(sorted, ids, (size_t)n * sizeof *sorted);
         qsort(sorted, (size_t)n, sizeof *sorted, cmp_ll);
-        if (!(wanted = id_array(sorted, n))) {
+        if (!(wanted = db_bigint_array(sorted, (size_t)n))) {
             free(sorted);
             snprintf(err, errsize, "out of memory");
             return -1;
@@ -247,11 +241,15 @@ int search_sync_kind(PGconn *pg, search_db *db, const search_kind *kind, const l
     int rc = 0, next = 0;
     long long after = 0;
     char after_s[24], limit_s[24];
-    snprintf(limit_s, sizeof limit_s, "%d", kind->batch);
+    /* Without bodies a row is small whatever the kind. */
+    int batch = db ? kind->batch : 1000;
+    snprintf(limit_s, sizeof limit_s, "%d", batch);
     for (;;) {
         snprintf(after_s, sizeof after_s, "%lld", after);
-        const char *params[] = {wanted, after_s, limit_s};
-        PGresult *res = PQexecParams(pg, kind->sql, 3, NULL, params, NULL, NULL, 0);
+        /* Typed, so that a kind's SELECT may leave a parameter unused. */
+        static const Oid types[] = {1016 /* int8[] */, 20 /* int8 */, 20, 16 /* bool */};
+        const char *params[] = {wanted, after_s, limit_s, db ? "true" : "false"};
+        PGresult *res = PQexecParams(pg, kind->sql, 4, types, params, NULL, NULL, 0);
         if (PQresultStatus(res) != PGRES_TUPLES_OK) {
             snprintf(err, errsize, "reading %s items: %s", kind->name, PQresultErrorMessage(res));
             PQclear(res);
@@ -268,13 +266,17 @@ int search_sync_kind(PGconn *pg, search_db *db, const search_kind *kind, const l
                 break;
             }
             for (; sorted && next < n && sorted[next] < it.id; next++)
-                if (search_delete(db, kind->name, sorted[next]) != SEARCH_OK)
+                if (unindex(db, comp, kind->name, sorted[next]) != 0)
                     rc = -1;
             if (sorted)
                 for (; next < n && sorted[next] == it.id; next++)
                     ;
-            if (rc == 0 && search_put(db, &it) != SEARCH_OK)
+            if (rc == 0 && db && search_put(db, &it) != SEARCH_OK)
                 rc = -1;
+            if (rc == 0 && comp && complete_put(comp, &it) != 0) {
+                snprintf(err, errsize, "out of memory for the completion table");
+                rc = -1;
+            }
             if (rc != 0 && !*err)
                 snprintf(err, errsize, "indexing %s %lld: %s", kind->name, (long long)it.id,
                          search_last_error());
@@ -282,11 +284,11 @@ int search_sync_kind(PGconn *pg, search_db *db, const search_kind *kind, const l
         }
         arena_destroy(a);
         PQclear(res);
-        if (rc != 0 || rows < kind->batch)
+        if (rc != 0 || rows < batch)
             break;
     }
     for (; rc == 0 && sorted && next < n; next++)
-        if (search_delete(db, kind->name, sorted[next]) != SEARCH_OK) {
+        if (unindex(db, comp, kind->name, sorted[next]) != 0) {
             snprintf(err, errsize, "removing %s %lld: %s", kind->name, sorted[next],
                      search_last_error());
             rc = -1;

@@ -39,7 +39,7 @@ int cmd_reindex(int argc, char **argv)
     }
     struct timespec t0, t1;
     clock_gettime(CLOCK_MONOTONIC, &t0);
-    rc = search_rebuild(pg, dir, err, sizeof err);
+    rc = search_rebuild(pg, dir, NULL, err, sizeof err);
     clock_gettime(CLOCK_MONOTONIC, &t1);
     if (rc != 0) {
         fprintf(stderr, "relais: reindex failed: %s\n", err);

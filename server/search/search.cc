@@ -26,7 +26,6 @@
 // The handles are C++ classes: hidden like the rest, declared so before the header.
 struct __attribute__((visibility("hidden"))) search_db;
 struct __attribute__((visibility("hidden"))) search_results;
-struct __attribute__((visibility("hidden"))) search_suggestions;
 
 #pragma GCC visibility push(default)
 #include "search/search.h"
@@ -77,7 +76,6 @@ const size_t SNIPPET_SOURCE_BYTES = 8192;      // start of body kept for snippet
 const size_t MAX_INDEXED_BODY_BYTES = 4u << 20; // the rest of a huge body is not indexed
 const size_t MAX_KEY_BYTES = 200;              // boolean terms (Xapian's limit is 245)
 const Xapian::termcount WILDCARD_EXPANSION = 100;  // prefix* in search_run
-const Xapian::termcount SUGGEST_EXPANSION = 30;    // last word in search_suggest
 const size_t FEW_RESULTS = 3;                  // below this, try a spelling correction
 
 const char OMIT_MARK[] = "\xee\x80\x82"; // U+E002, stripped from texts like our marks
@@ -843,14 +841,6 @@ struct search_results {
     bool has_correction = false;
 };
 
-struct search_suggestions {
-    struct Entry {
-        std::string kind, data;
-        int64_t id;
-    };
-    std::vector<Entry> entries;
-};
-
 namespace {
 
 const char *const FACET_NAMES[4] = {"type", "community", "author", "tag"};
@@ -943,51 +933,6 @@ void run_query(search_db *db, const search_query *q, search_results *r)
                 r->correction = corrected;
                 r->has_correction = true;
             }
-        }
-    }
-}
-
-void run_suggest(search_db *db, const std::string &prefix, const char *const *keys,
-                 size_t nkeys, const char *const *kinds, size_t nkinds, size_t limit,
-                 search_suggestions *s)
-{
-    static const char *const default_kinds[] = {"tag", "community", "person", "document"};
-    if (!kinds || nkinds == 0) {
-        kinds = default_kinds;
-        nkinds = 4;
-    }
-    std::vector<Xapian::Query> kind_terms;
-    for (size_t i = 0; i < nkinds; i++)
-        if (kinds[i] && *kinds[i])
-            kind_terms.emplace_back(key_term(P_KIND, fold_key(kinds[i]), "kind"));
-
-    Xapian::QueryParser qp;
-    qp.set_database(db->rdb);
-    qp.set_stemmer(db->fr.stem);
-    qp.set_stemming_strategy(Xapian::QueryParser::STEM_SOME);
-    qp.set_default_op(Xapian::Query::OP_AND);
-    // The last word expands to its most frequent completions only: fast on any index.
-    qp.set_max_expansion(SUGGEST_EXPANSION, Xapian::Query::WILDCARD_LIMIT_MOST_FREQUENT,
-                         Xapian::QueryParser::FLAG_PARTIAL);
-    Xapian::Query words;
-    try {
-        words = qp.parse_query(prefix, Xapian::QueryParser::FLAG_PARTIAL, P_TITLE);
-    } catch (const Xapian::QueryParserError &) {
-        words = qp.parse_query(prefix, 0, P_TITLE);
-    }
-    // One small query per kind rather than one collapsed by kind: a collapse must walk every
-    // match to be sure a rare kind has no more, while a top-`limit` query stops as soon as
-    // the best are known (bench/search: the documents of a one-letter prefix).
-    Xapian::Query access = access_query(keys, nkeys);
-    s->entries.clear();
-    for (const Xapian::Query &kind : kind_terms) {
-        Xapian::Enquire enquire(db->rdb);
-        enquire.set_query(Xapian::Query(Xapian::Query::OP_FILTER, words,
-                                        Xapian::Query(Xapian::Query::OP_AND, kind, access)));
-        Xapian::MSet mset = enquire.get_mset(0, static_cast<Xapian::doccount>(limit));
-        for (Xapian::MSetIterator it = mset.begin(); it != mset.end(); ++it) {
-            Stored st = decode_data(it.get_document().get_data());
-            s->entries.push_back({std::move(st.kind), std::move(st.data), st.id});
         }
     }
 }
@@ -1230,46 +1175,15 @@ void search_results_free(search_results *r)
     delete r;
 }
 
-search_status search_suggest(search_db *db, const char *prefix, const char *const *access_keys,
-                             size_t naccess_keys, const char *const *kinds, size_t nkinds,
-                             size_t limit, search_suggestions **out)
+search_status search_fold(const char *text, char **out)
 {
-    search_suggestions *s = nullptr;
-    search_status st = guard([&] {
-        if (!db || !out)
-            fail(SEARCH_INTERNAL, "search_suggest: no handle");
+    return guard([&] {
+        if (!out)
+            fail(SEARCH_INTERNAL, "search_fold: nowhere to put the result");
         *out = nullptr;
-        if (prefix && strlen(prefix) > MAX_QUERY_BYTES)
-            fail(SEARCH_BAD_QUERY, "prefix longer than 1000 bytes");
-        s = new search_suggestions;
-        std::string text = lower_capitalised(fold(str(prefix)));
-        limit = std::min(limit, MAX_LIMIT);
-        if (naccess_keys > 0 && access_keys && limit > 0 && !blank(text))
-            reading(db, [&] {
-                run_suggest(db, text, access_keys, naccess_keys, kinds, nkinds, limit, s);
-            });
-        *out = s;
+        std::string folded = fold_key(str(text));
+        *out = strdup(folded.c_str());
+        if (!*out)
+            throw std::bad_alloc();
     });
-    if (st != SEARCH_OK)
-        delete s;
-    return st;
-}
-
-size_t search_suggestions_size(const search_suggestions *s) { return s ? s->entries.size() : 0; }
-
-void search_suggestions_get(const search_suggestions *s, size_t i, const char **kind,
-                            int64_t *id, const char **data)
-{
-    bool ok = s && i < s->entries.size();
-    if (kind)
-        *kind = ok ? s->entries[i].kind.c_str() : nullptr;
-    if (id)
-        *id = ok ? s->entries[i].id : 0;
-    if (data)
-        *data = ok ? s->entries[i].data.c_str() : nullptr;
-}
-
-void search_suggestions_free(search_suggestions *s)
-{
-    delete s;
 }

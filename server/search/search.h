@@ -21,12 +21,12 @@ extern "C" {
  * The index knows nothing of rights. Each item carries "access keys" (opaque strings made
  * by server/access/), each query names the keys of the person asking, and an item matches
  * only if it holds one of them. The filter is part of the Xapian query itself, so hits,
- * totals, facets, spelling suggestions and completions all come from visible items only.
+ * totals, facets and spelling suggestions all come from visible items only.
  *
  * Layout on disk: `dir` (DATA_DIR/search) holds generations gen-NNNNNN, each a Xapian
  * database, and `current`, a symlink naming the live one. A rebuild writes a new
  * generation and swaps the symlink with rename(2), so readers never see a half-built index;
- * readers follow the swap at their next search_run()/search_suggest().
+ * readers follow the swap at their next search_run().
  *
  * Threads: a search_db handle is used by one thread at a time. Readers open one handle per
  * thread; one writer at a time per generation (Xapian's lock; a second gets SEARCH_LOCKED).
@@ -50,7 +50,6 @@ const char *search_last_error(void);
 
 typedef struct search_db search_db;
 typedef struct search_results search_results;
-typedef struct search_suggestions search_suggestions;
 
 typedef enum search_mode { SEARCH_READ, SEARCH_WRITE } search_mode;
 
@@ -204,19 +203,11 @@ const char *search_results_correction(const search_results *r);
 void search_results_free(search_results *r);
 
 /*
- * Completion of the words being typed (the last one as a prefix): up to limit items per
- * kind among kinds (NULL = tag, community, person, document), best first. The words are
- * matched against titles (names of people, communities, tags) and filtered by the access
- * keys like search_run(). Prefix over 1000 bytes: SEARCH_BAD_QUERY; limit capped at 100.
+ * text as the index sees it: accents and ligatures out, apostrophes as spaces (fold() in
+ * search_text.h), lowercase, spaces collapsed. For tables kept outside Xapian that must
+ * agree with it (complete.h). *out is malloc'ed; free() it.
  */
-search_status search_suggest(search_db *db, const char *prefix, const char *const *access_keys,
-                             size_t naccess_keys, const char *const *kinds, size_t nkinds,
-                             size_t limit, search_suggestions **out);
-size_t search_suggestions_size(const search_suggestions *s);
-/* kind, id, data as given to search_put(). */
-void search_suggestions_get(const search_suggestions *s, size_t i, const char **kind,
-                            int64_t *id, const char **data);
-void search_suggestions_free(search_suggestions *s);
+search_status search_fold(const char *text, char **out);
 
 #ifdef __cplusplus
 }

@@ -99,7 +99,7 @@ static void iso_date(char out[32], long long t)
     strftime(out, 32, "%Y-%m-%dT%H:%M:%SZ", &tm);
 }
 
-/* /recherche?tag=…&community=… for a tag (the app's URL of that tag's documents). */
+/* /recherche?tag=…[&community=…] for a tag (the app's URL of that tag's documents). */
 static json_t *tag_url(const char *name, long long community)
 {
     buf b = BUF_INIT;
@@ -111,7 +111,8 @@ static json_t *tag_url(const char *name, long long community)
         else
             buf_printf(&b, "%%%02X", *p);
     }
-    buf_printf(&b, "&community=%lld", community);
+    if (community > 0)
+        buf_printf(&b, "&community=%lld", community);
     json_t *s = b.data ? json_string(b.data) : NULL;
     buf_free(&b);
     return s;
@@ -154,18 +155,19 @@ static json_t *snippet_json(const char *s)
     return parts;
 }
 
-/* "{1,2}" from the ids in a JSON array of integers. */
+/* "{1,2}" from the ids in a JSON array of integers, in the request's arena. */
 static const char *id_list(arena *a, json_t *ids)
 {
-    buf b = BUF_INIT;
-    buf_puts(&b, "{");
-    size_t i;
-    json_t *v;
-    json_array_foreach(ids, i, v) buf_printf(&b, "%s%lld", i ? "," : "", json_integer_value(v));
-    buf_puts(&b, "}");
-    const char *s = b.data ? arena_strdup(a, b.data) : NULL;
-    buf_free(&b);
-    return s;
+    size_t n = json_array_size(ids);
+    long long *v = arena_calloc(a, n + 1, sizeof *v);
+    if (!v)
+        return NULL;
+    for (size_t i = 0; i < n; i++)
+        v[i] = json_integer_value(json_array_get(ids, i));
+    char *s = db_bigint_array(v, n);
+    const char *copy = s ? arena_strdup(a, s) : NULL;
+    free(s);
+    return copy;
 }
 
 static const char visible_people_sql[] =
@@ -340,7 +342,7 @@ rstatus search_http_query(request *r)
     q.offset = (size_t)((page - 1) * per_page);
 
     db_conn *db;
-    search_db *index;
+    search_db *index = NULL;
     if ((st = req_db(r, &db)) != ST_OK ||
         (st = acl_search_viewer_keys(db, r->arena, r->who, (const char ***)&q.access_keys,
                                      &q.naccess_keys)) != ST_OK ||
@@ -357,46 +359,39 @@ rstatus search_http_query(request *r)
 
 rstatus search_http_suggest(request *r)
 {
+    static const char *const kinds[] = {"tag", "community", "person", "document"};
     const char *text = req_query(r, "q");
     if (text && strlen(text) > SUGGEST_MAX_BYTES)
         return req_fail(r, ST_BAD_REQUEST, "q is longer than %d bytes.", SUGGEST_MAX_BYTES);
-    json_t *list = json_array();
     if (!text || !*text)
-        return reply_json(r, 200, json_pack("{s:o}", "suggestions", list));
+        return reply_json(r, 200, json_pack("{s:[]}", "suggestions"));
+    complete *table = search_completions();
+    if (!table) {
+        reply_header(r, "Retry-After", "5");
+        return req_fail(r, ST_UNAVAILABLE, "Suggestions are not ready yet; try again shortly.");
+    }
 
     db_conn *db;
-    search_db *index;
     const char **keys;
-    size_t nkeys;
+    size_t nkeys, nhits;
+    complete_hit *hits;
     rstatus st;
     if ((st = req_db(r, &db)) != ST_OK ||
-        (st = acl_search_viewer_keys(db, r->arena, r->who, &keys, &nkeys)) != ST_OK ||
-        (st = reader(r, &index)) != ST_OK) {
-        json_decref(list);
+        (st = acl_search_viewer_keys(db, r->arena, r->who, &keys, &nkeys)) != ST_OK)
         return st;
+    if (complete_suggest(table, r->arena, text, keys, nkeys, kinds, sizeof kinds / sizeof *kinds,
+                         1u << 0 /* tags: one per name */, SUGGEST_PER_KIND, &hits, &nhits) != 0)
+        return ST_NOMEM;
+    json_t *list = json_array();
+    for (size_t i = 0; i < nhits; i++) {
+        const complete_hit *h = &hits[i];
+        /* A tag name stands for that keyword in every community the viewer can read. */
+        bool tag = !strcmp(h->kind, "tag");
+        json_t *url = tag ? tag_url(h->label, 0) : h->url ? json_string(h->url) : json_null();
+        json_t *detail = h->detail && !tag ? json_string(h->detail) : json_null();
+        json_array_append_new(list, json_pack("{s:s,s:I,s:s,s:o,s:o}", "type", h->kind, "id",
+                                              (json_int_t)h->id, "label", h->label, "detail",
+                                              detail, "url", url));
     }
-    search_suggestions *s = NULL;
-    search_status ss = search_suggest(index, text, keys, nkeys, NULL, 0, SUGGEST_PER_KIND, &s);
-    if (ss != SEARCH_OK) {
-        json_decref(list);
-        return reader_failed(r, ss);
-    }
-    for (size_t i = 0; i < search_suggestions_size(s); i++) {
-        const char *kind, *data;
-        int64_t id;
-        search_suggestions_get(s, i, &kind, &id, &data);
-        json_t *o = item_json(kind, id, data);
-        json_t *label = json_object_get(o, "title");
-        json_array_append_new(list, json_pack("{s:s,s:I,s:O,s:O,s:O}", "type", kind, "id",
-                                              (json_int_t)id, "label", label ? label : json_null(),
-                                              "detail", json_object_get(o, "detail")
-                                                            ? json_object_get(o, "detail")
-                                                            : json_null(),
-                                              "url", json_object_get(o, "url")
-                                                         ? json_object_get(o, "url")
-                                                         : json_null()));
-        json_decref(o);
-    }
-    search_suggestions_free(s);
     return reply_json(r, 200, json_pack("{s:o}", "suggestions", list));
 }

@@ -1,14 +1,17 @@
-/* fuzz_search_query.c - the query language: any text a user types gets hits or SEARCH_BAD_QUERY. */
+/* fuzz_search_query.c - the query language: any text a user types gets hits or SEARCH_BAD_QUERY,
+ * and completions (complete.h) without a crash. */
 #include <ftw.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
+#include "search/complete.h"
 #include "search/search.h"
 
 /* One small index for the whole run, built at the first input, removed at exit. */
 static search_db *db;
+static complete *table;
 static char dir[] = "/tmp/relais-fuzz-search-XXXXXX";
 
 static int remove_one(const char *path, const struct stat *sb, int type, struct FTW *ftw)
@@ -20,6 +23,7 @@ static int remove_one(const char *path, const struct stat *sb, int type, struct 
 static void cleanup(void)
 {
     search_close(db);
+    complete_free(table);
     nftw(dir, remove_one, 16, FTW_DEPTH | FTW_PHYS);
 }
 
@@ -29,7 +33,7 @@ static void build(void)
         abort();
     atexit(cleanup);
     search_db *w;
-    if (search_open(dir, SEARCH_WRITE, &w) != SEARCH_OK)
+    if (search_open(dir, SEARCH_WRITE, &w) != SEARCH_OK || !(table = complete_create()))
         abort();
     static const char *const tags[] = {"qualité", "hygiène"};
     static const char *const keys[] = {"r1"};
@@ -44,7 +48,7 @@ static void build(void)
                           .author_name = "Élodie Fabre", .community_name = "Qualité",
                           .types = types, .ntypes = 1, .access_keys = keys, .naccess_keys = 1,
                           .data = "{}"};
-        if (search_put(w, &it) != SEARCH_OK)
+        if (search_put(w, &it) != SEARCH_OK || complete_put(table, &it) != 0)
             abort();
     }
     if (search_commit(w) != SEARCH_OK)
@@ -77,12 +81,16 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     } else if (st != SEARCH_BAD_QUERY) {
         __builtin_trap();   /* a query never breaks the index or the process */
     }
-    search_suggestions *s = NULL;
-    st = search_suggest(db, text, keys, 1, NULL, 0, 5, &s);
-    if (st == SEARCH_OK)
-        search_suggestions_free(s);
-    else if (st != SEARCH_BAD_QUERY)
+    static const char *const kinds[] = {"tag", "document"};
+    arena *a = arena_create(4096);
+    complete_hit *hits;
+    size_t n;
+    if (!a || complete_suggest(table, a, text, keys, 1, kinds, 2, 1, 5, &hits, &n) != 0)
         __builtin_trap();
+    for (size_t i = 0; i < n; i++)
+        if (!hits[i].label || strcmp(hits[i].kind, "document") != 0)
+            __builtin_trap();
+    arena_destroy(a);
     free(text);
     return 0;
 }

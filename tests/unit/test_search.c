@@ -686,17 +686,6 @@ static void test_access_keys(void **state)
     assert_string_equal(search_results_correction(r), "zygomatique");
     search_results_free(r);
 
-    /* Suggestions are filtered the same way. */
-    search_suggestions *s = NULL;
-    assert_int_equal(search_suggest(f->w, "projet s", C1, 1, NULL, 0, 10, &s), SEARCH_OK);
-    assert_int_equal(search_suggestions_size(s), 0);
-    search_suggestions_free(s);
-    assert_int_equal(search_suggest(f->w, "projet s", C2, 1, NULL, 0, 10, &s), SEARCH_OK);
-    assert_int_equal(search_suggestions_size(s), 1);
-    search_suggestions_free(s);
-    assert_int_equal(search_suggest(f->w, "projet", NULL, 0, NULL, 0, 10, &s), SEARCH_OK);
-    assert_int_equal(search_suggestions_size(s), 0);
-    search_suggestions_free(s);
 }
 
 static void test_correction(void **state)
@@ -792,78 +781,16 @@ static void test_snippets(void **state)
 
 /* ---- Suggest ----------------------------------------------------------------------------- */
 
-static void test_suggest(void **state)
+static void test_fold(void **state)
 {
-    fixture *f = *state;
-    char title[64];
-    for (int i = 0; i < 60; i++) {
-        snprintf(title, sizeof title, "Atelier %c%c numéro %d", 'a' + i % 26, 'a' + i / 26, i);
-        search_item it = doc(i + 1, title, "corps");
-        it.kind = i % 3 == 0 ? "document" : i % 3 == 1 ? "community" : "tag";
-        put(f->w, it);
-    }
-    search_item p = doc(100, "Stéphane Archambault", NULL);
-    p.kind = "person";
-    put(f->w, p);
-    search_item hidden = doc(101, "Stéphanie Secrète", NULL);
-    hidden.kind = "person";
-    hidden.access_keys = C2;
-    put(f->w, hidden);
-    commit(f->w);
-
-    search_suggestions *s = NULL;
-    /* One letter: bounded, limit per kind. */
-    assert_int_equal(search_suggest(f->w, "a", C1, 1, NULL, 0, 5, &s), SEARCH_OK);
-    size_t n = search_suggestions_size(s);
-    assert_true(n > 0 && n <= 20);
-    int per_kind[4] = {0};
-    for (size_t i = 0; i < n; i++) {
-        const char *kind, *data;
-        int64_t id;
-        search_suggestions_get(s, i, &kind, &id, &data);
-        assert_string_equal(data, "{}");
-        per_kind[!strcmp(kind, "document") ? 0 : !strcmp(kind, "community") ? 1
-                 : !strcmp(kind, "tag")    ? 2
-                                           : 3]++;
-    }
-    assert_int_equal(per_kind[0], 5);
-    assert_int_equal(per_kind[1], 5);
-    assert_int_equal(per_kind[2], 5);
-    assert_int_equal(per_kind[3], 1); /* Archambault */
-    search_suggestions_free(s);
-
-    /* Accents do not matter, earlier words must match, the last is a prefix. */
-    assert_int_equal(search_suggest(f->w, "stéph", C1, 1, NULL, 0, 5, &s), SEARCH_OK);
-    assert_int_equal(search_suggestions_size(s), 1);
-    const char *kind;
-    int64_t id;
-    search_suggestions_get(s, 0, &kind, &id, NULL);
-    assert_string_equal(kind, "person");
-    assert_int_equal(id, 100);
-    search_suggestions_free(s);
-    assert_int_equal(search_suggest(f->w, "Stéph", C1, 1, NULL, 0, 5, &s), SEARCH_OK);
-    assert_int_equal(search_suggestions_size(s), 1);
-    search_suggestions_free(s);
-    assert_int_equal(search_suggest(f->w, "stephane arch", C1C2, 2, NULL, 0, 5, &s), SEARCH_OK);
-    assert_int_equal(search_suggestions_size(s), 1);
-    search_suggestions_free(s);
-    assert_int_equal(search_suggest(f->w, "steph", C1C2, 2, NULL, 0, 5, &s), SEARCH_OK);
-    assert_int_equal(search_suggestions_size(s), 2);
-    search_suggestions_free(s);
-
-    /* Chosen kinds only. */
-    const char *kinds[] = {"tag"};
-    assert_int_equal(search_suggest(f->w, "atelier nu", C1, 1, kinds, 1, 3, &s), SEARCH_OK);
-    assert_int_equal(search_suggestions_size(s), 3);
-    for (size_t i = 0; i < 3; i++) {
-        search_suggestions_get(s, i, &kind, NULL, NULL);
-        assert_string_equal(kind, "tag");
-    }
-    search_suggestions_free(s);
-
-    assert_int_equal(search_suggest(f->w, "", C1, 1, NULL, 0, 5, &s), SEARCH_OK);
-    assert_int_equal(search_suggestions_size(s), 0);
-    search_suggestions_free(s);
+    (void)state;
+    char *out = NULL;
+    assert_int_equal(search_fold("  L’Hôpital  ŒUVRE\tÉté ", &out), SEARCH_OK);
+    assert_string_equal(out, "l hopital oeuvre ete");
+    free(out);
+    assert_int_equal(search_fold(NULL, &out), SEARCH_OK);
+    assert_string_equal(out, "");
+    free(out);
 }
 
 /* ---- Limits ------------------------------------------------------------------------------ */
@@ -892,8 +819,6 @@ static void test_limits(void **state)
     assert_int_equal(search_run(f->w, &q, &r), SEARCH_BAD_QUERY);
     assert_null(r);
     assert_true(strlen(search_last_error()) > 0);
-    search_suggestions *s = (search_suggestions *)1;
-    assert_int_equal(search_suggest(f->w, long_text, C1, 1, NULL, 0, 5, &s), SEARCH_BAD_QUERY);
 
     /* Unparseable operators are retried as plain words. */
     const char *odd[] = {"sante AND", "(sante", "\"sante", "sante -", "NOT", "titre:",
@@ -1019,14 +944,11 @@ static void *reader_thread(void *p)
         q.facets = 1;
         q.snippet_length = 80;
         search_results *res = NULL;
-        search_suggestions *s = NULL;
-        if (search_run(r, &q, &res) != SEARCH_OK ||
-            search_suggest(r, "san", C1, 1, NULL, 0, 5, &s) != SEARCH_OK) {
+        if (search_run(r, &q, &res) != SEARCH_OK) {
             a->failures++;
             snprintf(a->error, sizeof a->error, "%s", search_last_error());
         }
         search_results_free(res);
-        search_suggestions_free(s);
         a->runs++;
     }
     search_close(r);
@@ -1109,7 +1031,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_access_keys, setup, teardown),
         cmocka_unit_test_setup_teardown(test_correction, setup, teardown),
         cmocka_unit_test_setup_teardown(test_snippets, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_suggest, setup, teardown),
+        cmocka_unit_test(test_fold),
         cmocka_unit_test_setup_teardown(test_limits, setup, teardown),
         cmocka_unit_test_setup_teardown(test_rebuild, setup, teardown),
         cmocka_unit_test_setup_teardown(test_first_rebuild_without_index, setup, teardown),
