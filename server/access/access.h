@@ -89,20 +89,29 @@ bool acl_is_admin(const principal *viewer);
     "EXISTS (SELECT 1 FROM users acl_v WHERE acl_v.id = " viewer                           \
     " AND acl_v.status = 'active' AND (" cond "))"
 
+/*
+ * The same, uncorrelated: cond names the viewer's row only, never the row being
+ * filtered, so PostgreSQL evaluates it once per statement (an InitPlan) instead of once
+ * per community of a list. Likewise the viewer's communities are one IN list, hashed once.
+ */
+#define ACL_SQL_VIEWER_IS(viewer, cond)                                                    \
+    "EXISTS (SELECT 1 FROM users acl_v WHERE acl_v.id = " viewer                           \
+    " AND acl_v.status = 'active' AND (" cond "))"
+
 #define ACL_SQL_IS_MEMBER(c, viewer)                                                       \
-    "EXISTS (SELECT 1 FROM memberships acl_m WHERE acl_m.community_id = " c ".id"          \
-    " AND acl_m.user_id = " viewer ")"
+    "(" c ".id IN (SELECT acl_m.community_id FROM memberships acl_m"                       \
+    " WHERE acl_m.user_id = " viewer ") AND " ACL_SQL_VIEWER_IS(viewer, "true") ")"
 
 /* ACL_SEE as SQL. */
 #define ACL_SQL_COMMUNITY_VISIBLE(c, viewer)                                               \
-    "(" ACL_SQL_VIEWER(viewer, "acl_v.platform_role = 'admin'"                             \
-                       " OR (acl_v.kind = 'staff' AND " c ".visibility <> 'secret')"        \
-                       " OR " ACL_SQL_IS_MEMBER(c, viewer)) ")"
+    "(" ACL_SQL_VIEWER_IS(viewer, "acl_v.platform_role = 'admin'")                         \
+    " OR (" c ".visibility <> 'secret' AND " ACL_SQL_VIEWER_IS(viewer, "acl_v.kind = 'staff'") ")" \
+    " OR " ACL_SQL_IS_MEMBER(c, viewer) ")"
 
 /* ACL_READ as SQL. */
 #define ACL_SQL_COMMUNITY_READABLE(c, viewer)                                              \
-    "(" ACL_SQL_VIEWER(viewer, "(acl_v.kind = 'staff' AND " c ".visibility = 'public')"    \
-                       " OR " ACL_SQL_IS_MEMBER(c, viewer)) ")"
+    "((" c ".visibility = 'public' AND " ACL_SQL_VIEWER_IS(viewer, "acl_v.kind = 'staff'") ")" \
+    " OR " ACL_SQL_IS_MEMBER(c, viewer) ")"
 
 /* acl_user_can_see as SQL. The co-members are an uncorrelated IN list (it names the viewer,
  * not the row), so PostgreSQL builds it once per query and probes a hash for each person
@@ -144,15 +153,24 @@ rstatus acl_deny(request *r, bool visible, const char *object_type, const char *
  *   "u<id>" a person, found by themself; "m<c>" a member of c, found by co-members;
  *   "ps"    a staff person, found by staff; "p" any person, found by administrators.
  * A viewer's keys are computed from PostgreSQL at each query, so a member removed a
- * moment ago finds nothing more.
+ * moment ago finds nothing more. ACL_SQL_SEARCH_VIEWER_KEYS(viewer) is that computation as
+ * one text[] expression, besides the ones every viewer holds ("u<id>", "ps", "p"), which
+ * follow from the principal; the session lookup of search routes (ROUTE_SEARCH_KEYS)
+ * selects it too, so a search costs no second round trip to the database.
  */
+#define ACL_SQL_SEARCH_VIEWER_KEYS(viewer)                                                  \
+    "ARRAY(SELECT 'r' || c.id FROM communities c WHERE " ACL_SQL_COMMUNITY_READABLE("c", viewer) \
+    " UNION ALL SELECT 's' || c.id FROM communities c WHERE " ACL_SQL_COMMUNITY_VISIBLE("c", viewer) \
+    " UNION ALL SELECT 'm' || m.community_id FROM memberships m WHERE m.user_id = " viewer       \
+    "   AND EXISTS (SELECT 1 FROM users v WHERE v.id = " viewer " AND v.status = 'active'))"
 #define ACL_SEARCH_KEY_MAX 24
 void acl_search_key_content(char out[ACL_SEARCH_KEY_MAX], long long community_id);
 void acl_search_key_community(char out[ACL_SEARCH_KEY_MAX], long long community_id);
 /* The keys of person id: staff or guest, member of communities[0..n). Arena-allocated. */
 const char **acl_search_keys_person(arena *a, long long id, bool is_staff,
                                     const long long *communities, size_t n, size_t *nkeys);
-/* The viewer's keys (NULL viewer: none). ST_OK, or the database's failure. */
+/* The viewer's keys (NULL viewer: none): from viewer->search_keys when the session lookup
+ * read them, else from the database. ST_OK, or the database's failure. */
 rstatus acl_search_viewer_keys(db_conn *db, arena *a, const principal *viewer,
                                const char ***keys, size_t *nkeys);
 

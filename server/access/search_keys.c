@@ -1,6 +1,7 @@
 /* search_keys.c - who may find what in the search index: see "Search" in access.h. */
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "access/access.h"
 
@@ -34,12 +35,7 @@ const char **acl_search_keys_person(arena *a, long long id, bool is_staff,
     return keys;
 }
 
-/* Same rules as ACL_SQL_COMMUNITY_READABLE / _VISIBLE and acl_user_can_see(). */
-static const char viewer_keys_sql[] =
-    "SELECT 'r' || c.id FROM communities c WHERE " ACL_SQL_COMMUNITY_READABLE("c", "$1")
-    " UNION ALL SELECT 's' || c.id FROM communities c WHERE " ACL_SQL_COMMUNITY_VISIBLE("c", "$1")
-    " UNION ALL SELECT 'm' || m.community_id FROM memberships m"
-    "  WHERE m.user_id = $1 AND EXISTS (SELECT 1 FROM users v WHERE v.id = $1 AND v.status = 'active')";
+static const char viewer_keys_sql[] = "SELECT " ACL_SQL_SEARCH_VIEWER_KEYS("$1") "::text";
 
 rstatus acl_search_viewer_keys(db_conn *db, arena *a, const principal *viewer,
                                const char ***keys, size_t *nkeys)
@@ -48,31 +44,34 @@ rstatus acl_search_viewer_keys(db_conn *db, arena *a, const principal *viewer,
     *nkeys = 0;
     if (!viewer)
         return ST_OK;
-    char id[24];
-    snprintf(id, sizeof id, "%lld", viewer->user_id);
-    const char *params[] = {id};
-    PGresult *res;
-    rstatus st = db_query(db, viewer_keys_sql, 1, params, &res);
-    if (st != ST_OK)
-        return st;
-    size_t rows = (size_t)PQntuples(res);
-    const char **k = arena_calloc(a, rows + 3, sizeof *k);
-    size_t n = 0;
-    if (k) {
-        k[n++] = arena_printf(a, "u%lld", viewer->user_id);
-        if (!viewer->is_guest)
-            k[n++] = "ps";
-        if (acl_is_admin(viewer))
-            k[n++] = "p";
-        for (size_t i = 0; i < rows; i++)
-            k[n++] = arena_strdup(a, PQgetvalue(res, (int)i, 0));
+    const char *array = viewer->search_keys;    /* "{r1,s1,m1}": keys need no quoting */
+    PGresult *res = NULL;
+    if (!array) {
+        char id[24];
+        snprintf(id, sizeof id, "%lld", viewer->user_id);
+        const char *params[] = {id};
+        rstatus st = db_query(db, viewer_keys_sql, 1, params, &res);
+        if (st != ST_OK)
+            return st;
+        array = PQgetvalue(res, 0, 0);
     }
+    size_t rows = *array && array[1] != '}';
+    for (const char *p = array; *p; p++)
+        rows += *p == ',';
+    const char **k = arena_calloc(a, rows + 3, sizeof *k);
+    char *copy = arena_strdup(a, array);
     PQclear(res);
-    if (!k)
+    if (!k || !copy)
         return ST_NOMEM;
-    for (size_t i = 0; i < n; i++)
-        if (!k[i])
-            return ST_NOMEM;
+    size_t n = 0;
+    if (!(k[n++] = arena_printf(a, "u%lld", viewer->user_id)))
+        return ST_NOMEM;
+    if (!viewer->is_guest)
+        k[n++] = "ps";
+    if (acl_is_admin(viewer))
+        k[n++] = "p";
+    for (char *save = NULL, *t = strtok_r(copy, "{},", &save); t; t = strtok_r(NULL, "{},", &save))
+        k[n++] = t;
     *keys = k;
     *nkeys = n;
     return ST_OK;

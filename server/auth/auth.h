@@ -27,6 +27,7 @@ typedef struct principal {
     const char *csrf_token;     /* AUTH_BY_SESSION */
     long long token_id;         /* AUTH_BY_TOKEN */
     bool read_only;             /* a 'read' API token */
+    const char *search_keys;    /* ACL_SQL_SEARCH_VIEWER_KEYS as text, if the lookup read it */
 } principal;
 
 /* ---- passwords (password.c) ------------------------------------------------------- */
@@ -93,9 +94,10 @@ const char *auth_cookie_clear(const auth_settings *s);
 /*
  * Resolves r->who from the session cookie or a Bearer token, if any. A missing,
  * expired or revoked credential leaves r->who NULL (the route's auth level then
- * decides); a malformed Authorization header is ST_UNAUTHENTICATED.
+ * decides); a malformed Authorization header is ST_UNAUTHENTICATED. With search_keys, the
+ * same statement reads the viewer's search access keys into r->who->search_keys.
  */
-rstatus auth_resolve(request *r, const auth_settings *s);
+rstatus auth_resolve(request *r, const auth_settings *s, bool search_keys);
 
 /*
  * CSRF and Origin checks for a state-changing request made with a session

@@ -6,6 +6,7 @@
 #include <strings.h>
 
 #include "app.h"
+#include "access/access.h"
 #include "auth/auth.h"
 #include "util/log.h"
 
@@ -162,27 +163,37 @@ static const char *cookie_value(arena *a, const char *header, const char *name)
     return NULL;
 }
 
-static const char sql_session_lookup[] =
-    "SELECT s.id, s.csrf_token, u.id, u.email, u.display_name, u.kind = 'guest',"
-    "       u.platform_role = 'admin', s.last_seen_at < now() - interval '" TOUCH_INTERVAL "'"
-    "  FROM sessions s JOIN users u ON u.id = s.user_id"
-    " WHERE s.token_hash = $1::bytea AND s.revoked_at IS NULL AND s.expires_at > now()"
-    "   AND s.last_seen_at > now() - make_interval(mins => $2::int) AND u.status = 'active'";
+/* KEYS: "" or a last column, the viewer's search keys (ROUTE_SEARCH_KEYS). */
+#define SESSION_LOOKUP(KEYS)                                                                \
+    "SELECT s.id, s.csrf_token, u.id, u.email, u.display_name, u.kind = 'guest',"           \
+    "       u.platform_role = 'admin', s.last_seen_at < now() - interval '" TOUCH_INTERVAL "'" \
+    KEYS                                                                                    \
+    "  FROM sessions s JOIN users u ON u.id = s.user_id"                                   \
+    " WHERE s.token_hash = $1::bytea AND s.revoked_at IS NULL AND s.expires_at > now()"    \
+    "   AND s.last_seen_at > now() - make_interval(mins => $2::int) AND u.status = 'active'"
 
-static const char sql_token_lookup[] =
-    "SELECT t.id, t.scope = 'read', u.id, u.email, u.display_name, u.kind = 'guest',"
-    "       u.platform_role = 'admin',"
-    "       t.last_used_at IS NULL OR t.last_used_at < now() - interval '" TOUCH_INTERVAL "'"
-    "  FROM api_tokens t JOIN users u ON u.id = t.user_id"
-    " WHERE t.token_hash = $1::bytea AND t.revoked_at IS NULL"
-    "   AND (t.expires_at IS NULL OR t.expires_at > now()) AND u.status = 'active'";
+#define TOKEN_LOOKUP(KEYS)                                                                  \
+    "SELECT t.id, t.scope = 'read', u.id, u.email, u.display_name, u.kind = 'guest',"       \
+    "       u.platform_role = 'admin',"                                                     \
+    "       t.last_used_at IS NULL OR t.last_used_at < now() - interval '" TOUCH_INTERVAL "'" \
+    KEYS                                                                                    \
+    "  FROM api_tokens t JOIN users u ON u.id = t.user_id"                                 \
+    " WHERE t.token_hash = $1::bytea AND t.revoked_at IS NULL"                             \
+    "   AND (t.expires_at IS NULL OR t.expires_at > now()) AND u.status = 'active'"
+
+#define SEARCH_KEYS_COLUMN ", " ACL_SQL_SEARCH_VIEWER_KEYS("u.id") "::text"
+
+static const char sql_session_lookup[] = SESSION_LOOKUP("");
+static const char sql_session_lookup_keys[] = SESSION_LOOKUP(SEARCH_KEYS_COLUMN);
+static const char sql_token_lookup[] = TOKEN_LOOKUP("");
+static const char sql_token_lookup_keys[] = TOKEN_LOOKUP(SEARCH_KEYS_COLUMN);
 
 static bool is_true(PGresult *res, int col)
 {
     return PQgetvalue(res, 0, col)[0] == 't';
 }
 
-rstatus auth_resolve(request *r, const auth_settings *s)
+rstatus auth_resolve(request *r, const auth_settings *s, bool search_keys)
 {
     const char *authz = req_header(r, "Authorization");
     const char *token = NULL;
@@ -207,7 +218,9 @@ rstatus auth_resolve(request *r, const auth_settings *s)
     snprintf(idle, sizeof idle, "%d", s->idle_minutes);
     const char *params[] = {hash, idle};
     PGresult *res;
-    st = db_query(db, bearer ? sql_token_lookup : sql_session_lookup, bearer ? 1 : 2, params, &res);
+    const char *sql = bearer ? (search_keys ? sql_token_lookup_keys : sql_token_lookup)
+                             : (search_keys ? sql_session_lookup_keys : sql_session_lookup);
+    st = db_query(db, sql, bearer ? 1 : 2, params, &res);
     if (st != ST_OK)
         return st;
     if (PQntuples(res) != 1) {
@@ -228,6 +241,10 @@ rstatus auth_resolve(request *r, const auth_settings *s)
     p->is_guest = is_true(res, 5);
     p->is_admin = is_true(res, 6);
     bool touch = is_true(res, 7);
+    if (search_keys && !(p->search_keys = arena_strdup(r->arena, PQgetvalue(res, 0, 8)))) {
+        PQclear(res);
+        return ST_NOMEM;
+    }
     if (bearer) {
         p->method = AUTH_BY_TOKEN;
         p->token_id = cred_id;

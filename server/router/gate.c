@@ -32,7 +32,7 @@ rstatus gate_check(request *r)
 
     /* Inline routes run on an I/O thread and are public: no database lookup there. */
     if (!(rt->flags & ROUTE_INLINE)) {
-        rstatus st = auth_resolve(r, &r->app->auth);
+        rstatus st = auth_resolve(r, &r->app->auth, rt->flags & ROUTE_SEARCH_KEYS);
         if (st != ST_OK)
             return st;
     }

@@ -23,6 +23,7 @@ enum route_flags {
     ROUTE_PUBLIC_CACHE = 1 << 3,/* reply may be cached (no "no-store") */
     ROUTE_LOOPBACK = 1 << 4,    /* operator endpoints (metrics): loopback unless configured */
     ROUTE_UPLOAD = 1 << 5,      /* body streamed to files (http/upload.h), gate run first */
+    ROUTE_SEARCH_KEYS = 1 << 6, /* the session lookup reads the viewer's search keys too */
 };
 
 /* Body limit sentinels: the configured RELAIS_MAX_JSON_BODY, RELAIS_MAX_UPLOAD. */

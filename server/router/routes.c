@@ -100,8 +100,8 @@ const route router_routes[] = {
     {"GET",    "/api/folders/{id}/export.zip",                      AUTH_SESSION, 0,       0,          document_http_export_folder},
 
     /* search/: full-text search and completion over the Xapian index (handlers in search/) */
-    {"GET",    "/api/search",                                       AUTH_SESSION, 0,       0,          search_http_query},
-    {"GET",    "/api/search/suggest",                               AUTH_SESSION, 0,       0,          search_http_suggest},
+    {"GET",    "/api/search",                                       AUTH_SESSION, 0,       ROUTE_SEARCH_KEYS, search_http_query},
+    {"GET",    "/api/search/suggest",                               AUTH_SESSION, 0,       ROUTE_SEARCH_KEYS, search_http_suggest},
 
     {"GET",  "/api/_test/sleep",        AUTH_PUBLIC,  0,               ROUTE_TEST_HOOK,                     test_sleep},
     {"GET",  "/api/_test/fail",         AUTH_PUBLIC,  0,               ROUTE_TEST_HOOK,                     test_fail},
