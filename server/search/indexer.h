@@ -19,8 +19,9 @@ struct app;
  *
  * The SELECT takes $1 = bigint[] of wanted ids (NULL = every item), $2 = id to start
  * after, $3 = row limit, $4 = boolean, false when only titles and keys are wanted (the
- * completion table: SC_BODY may then be NULL), and returns the indexable items in id order.
- * An id asked for and not returned (deleted, trashed, deactivated) is removed from the index.
+ * completion table: SC_BODY and SC_URL may then be NULL), and returns the indexable items
+ * in id order. An id asked for and not returned (deleted, trashed, deactivated) is removed
+ * from the index.
  */
 enum search_column {
     SC_ID, SC_COMMUNITY, SC_AUTHOR, SC_DATE, SC_TITLE,
