@@ -75,6 +75,12 @@ const size_t MAX_FACET_VALUES = 100;
 const size_t SNIPPET_SOURCE_BYTES = 8192;      // start of body kept for snippets
 const size_t MAX_INDEXED_BODY_BYTES = 4u << 20; // the rest of a huge body is not indexed
 const size_t MAX_KEY_BYTES = 200;              // boolean terms (Xapian's limit is 245)
+// A rebuild commits every this many items. Xapian buffers changes in std::maps (per term,
+// then per docid) until it flushes, 10,000 documents by default: with bodies those maps
+// grew to 680 MiB and each posting cost a walk through cold memory. At 1,000 the same
+// 20,000-document rebuild took 82 s of CPU instead of 150 and 105 MiB instead of 687;
+// at 300 the extra B-tree merges cost more than they saved (92 s).
+const unsigned REBUILD_COMMIT_ITEMS = 1000;
 const Xapian::termcount WILDCARD_EXPANSION = 100;  // prefix* in search_run
 const size_t FEW_RESULTS = 3;                  // below this, try a spelling correction
 
@@ -301,6 +307,7 @@ struct search_db {
     bool writer = false;
     bool rebuild = false;          // a generation not yet live (search_rebuild_begin)
     bool in_transaction = false;   // live writers change the index inside a transaction
+    unsigned uncommitted = 0;      // rebuilds: items put since the last commit
     Xapian::WritableDatabase wdb;  // writers only
     Xapian::Database rdb;          // what searches read (the writer's own for writers)
     Lang fr{"french", relais_search::stopwords_fr};
@@ -614,6 +621,10 @@ void put_item(search_db *db, const search_item *it)
     s.text = clean_text(source.data(), source.size(), SNIPPET_SOURCE_BYTES);
     doc.set_data(encode_data(s));
     db->wdb.replace_document(idterm, doc);
+    if (db->rebuild && ++db->uncommitted >= REBUILD_COMMIT_ITEMS) {
+        db->wdb.commit(); // not live yet: harmless, and keeps Xapian's buffers small
+        db->uncommitted = 0;
+    }
 }
 
 // ---- Queries ----------------------------------------------------------------------------
@@ -1026,6 +1037,18 @@ search_status search_rebuild_finish(search_db *db)
             fail(SEARCH_INTERNAL, "search_rebuild_finish: not a rebuild");
         db->wdb.commit();
         db->wdb.close();
+        // Frequent commits leave the B-trees' blocks half full: a compacted copy is 40%
+        // smaller (468 → 288 MiB for 20,000 documents), for 3 s. It becomes the generation
+        // made live; the copy is reserved like any other so a crash leaves nothing unnamed.
+        std::string compacted = make_generation(db->dir);
+        try {
+            Xapian::Database(db->path()).compact(db->dir + "/" + compacted);
+        } catch (...) {
+            remove_tree(db->dir + "/" + compacted);
+            throw;
+        }
+        remove_tree(db->path());
+        db->gen = compacted;
         std::string replaced;
         bool had = read_current(db->dir, replaced) == 0;
         swap_current(db->dir, db->gen);
