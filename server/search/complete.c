@@ -54,12 +54,44 @@ static uint32_t posting_entry(posting p) { return (uint32_t)(p & POSTING_ENTRY_M
 static unsigned posting_kind(posting p) { return (unsigned)(p >> 28 & 15); }
 static int64_t posting_date(posting p) { return (int64_t)(p >> 32); }
 
-/* A word of some label, and the entries whose label holds it (in entry order). */
+/*
+ * The postings of one word for one kind, as the first word of titles or not: everything
+ * in one list ranks the same way, so a list sorted by date (the postings' high bits) is
+ * read newest first and left as soon as its next posting cannot make the best so far.
+ * A one-letter prefix then reads a few postings of each word, not all of them.
+ */
+typedef struct plist {
+    posting *items;         /* ascending, unless !sorted */
+    uint32_t n, cap;
+    uint8_t slot;           /* kind * 2 + first */
+    bool sorted;
+} plist;
+
+/* Posting lists by slot. */
+typedef struct lists {
+    plist *l;
+    uint8_t n;
+} lists;
+
+/* A word of some title, and its posting lists. */
 typedef struct word {
     char *text;
-    posting *items;
-    uint32_t n, cap;
+    lists lists;
+    uint32_t total;         /* postings in all its lists */
 } word;
+
+/*
+ * The postings of every word beginning with one byte, or with two: a one- or two-letter
+ * prefix spans thousands of words (rare names, codes), and visiting each word's lists cost
+ * more than reading a few postings of one merged list.
+ */
+#define SHORT_PREFIXES (256 + 65536)
+
+static size_t short_prefix(const char *w, size_t n)
+{
+    const unsigned char *u = (const unsigned char *)w;
+    return n == 1 ? u[0] : 256 + ((size_t)u[0] << 8 | u[1]);
+}
 
 /* Open addressing, linear probing: string -> number. Keys are borrowed, never removed. */
 typedef struct strmap {
@@ -82,6 +114,12 @@ struct complete {
 
     entry *entries;
     size_t nentries, entries_cap, live;
+
+    lists *short_prefixes;  /* [SHORT_PREFIXES], made at the first posting */
+
+    /* Tables filled aside (complete_create) append postings in any order and sort them
+     * when they go live (complete_replace); the live one keeps every list sorted. */
+    bool is_live;
 
     /* Vocabulary: words[] in order of arrival; order[0..nsorted) holds the numbers of
      * words[0..nsorted) sorted by text; words from nsorted on are the unsorted tail. */
@@ -357,17 +395,63 @@ static void item_free(item *it)
     free(it);
 }
 
+static void lists_free(lists *ls)
+{
+    for (uint8_t l = 0; l < ls->n; l++)
+        free(ls->l[l].items);
+    free(ls->l);
+}
+
+static void words_free(word *words, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        lists_free(&words[i].lists);
+        free(words[i].text);
+    }
+    free(words);
+}
+
+static void short_prefixes_free(lists *sp)
+{
+    for (size_t i = 0; sp && i < SHORT_PREFIXES; i++)
+        lists_free(&sp[i]);
+    free(sp);
+}
+
+static int cmp_posting(const void *x, const void *y)
+{
+    posting a = *(const posting *)x, b = *(const posting *)y;
+    return (a > b) - (a < b);
+}
+
+static void lists_sort(lists *ls)
+{
+    for (uint8_t l = 0; l < ls->n; l++) {
+        plist *pl = &ls->l[l];
+        if (!pl->sorted)
+            qsort(pl->items, pl->n, sizeof *pl->items, cmp_posting);
+        pl->sorted = true;
+    }
+}
+
+/* Sorts every list appended out of order: a table goes live. */
+static void sort_lists(complete *c)
+{
+    for (size_t i = 0; i < c->nwords; i++)
+        lists_sort(&c->words[i].lists);
+    for (size_t i = 0; c->short_prefixes && i < SHORT_PREFIXES; i++)
+        lists_sort(&c->short_prefixes[i]);
+}
+
 /* Everything but the lock and the kind names. */
 static void content_free(complete *c)
 {
     for (size_t i = 0; i < c->nentries; i++)
         item_free(c->entries[i].item);
     free(c->entries);
-    for (size_t i = 0; i < c->nwords; i++) {
-        free(c->words[i].text);
-        free(c->words[i].items);
-    }
-    free(c->words);
+    words_free(c->words, c->nwords);
+    short_prefixes_free(c->short_prefixes);
+    c->short_prefixes = NULL;
     free(c->order);
     strmap_free(&c->word_index);
     for (size_t i = 0; i < c->nkey_names; i++)
@@ -469,6 +553,57 @@ static int merge_tail(complete *c)
     return 0;
 }
 
+/*
+ * Adds p to the list of slot in ls: 1, or 0 when the list ends with p's entry already (a
+ * word twice in one title: an entry's words are added one after the other), or -1.
+ */
+static int lists_add(const complete *c, lists *ls, uint8_t slot, posting p)
+{
+    plist *pl = NULL;
+    for (uint8_t l = 0; l < ls->n && !pl; l++)
+        if (ls->l[l].slot == slot)
+            pl = &ls->l[l];
+    if (!pl) {
+        plist *more = realloc(ls->l, (ls->n + 1u) * sizeof *more);
+        if (!more)
+            return -1;
+        ls->l = more;
+        pl = &more[ls->n++];
+        *pl = (plist){.slot = slot, .sorted = true};
+    }
+    if (pl->n > 0 && posting_entry(pl->items[pl->n - 1]) == posting_entry(p))
+        return 0;
+    if (pl->n == pl->cap) {
+        uint32_t cap = pl->cap ? pl->cap * 2 : 4;
+        posting *items = realloc(pl->items, cap * sizeof *items);
+        if (!items)
+            return -1;
+        pl->items = items;
+        pl->cap = cap;
+    }
+    uint32_t at = pl->n;
+    if (at > 0 && p < pl->items[at - 1]) {
+        if (c->is_live && pl->sorted) {
+            /* An older date than the newest (a re-indexed tag): its place, by bisection. */
+            uint32_t lo = 0, hi = at;
+            while (lo < hi) {
+                uint32_t mid = lo + (hi - lo) / 2;
+                if (pl->items[mid] < p)
+                    lo = mid + 1;
+                else
+                    hi = mid;
+            }
+            memmove(&pl->items[lo + 1], &pl->items[lo], (at - lo) * sizeof *pl->items);
+            at = lo;
+        } else {
+            pl->sorted = false;
+        }
+    }
+    pl->items[at] = p;
+    pl->n++;
+    return 1;
+}
+
 /* Adds entry number e to the postings of the word text (n bytes), its title's first if first. */
 static int add_posting(complete *c, const char *text, size_t n, uint32_t e, bool first)
 {
@@ -496,21 +631,20 @@ static int add_posting(complete *c, const char *text, size_t n, uint32_t e, bool
         if (c->nwords - c->nsorted > TAIL_MAX && merge_tail(c) != 0)
             return -1;
     }
-    word *wd = &c->words[number];
-    if (wd->n > 0 && posting_entry(wd->items[wd->n - 1]) == e) /* twice in one title */
-        return 0;
-    if (wd->n == wd->cap) {
-        uint32_t cap = wd->cap ? wd->cap * 2 : 4;
-        posting *items = realloc(wd->items, cap * sizeof *items);
-        if (!items)
-            return -1;
-        wd->items = items;
-        wd->cap = cap;
-    }
     const entry *en = &c->entries[e];
     int64_t date = en->date < 0 ? 0 : en->date > UINT32_MAX ? UINT32_MAX : en->date;
-    wd->items[wd->n++] = (uint64_t)date << 32 | (uint64_t)en->kind << 28 |
-                         (first ? POSTING_FIRST : 0) | e;
+    posting p = (uint64_t)date << 32 | (uint64_t)en->kind << 28 | (first ? POSTING_FIRST : 0) | e;
+    uint8_t slot = (uint8_t)(en->kind * 2 + first);
+    word *wd = &c->words[number];
+    if (!c->short_prefixes &&
+        !(c->short_prefixes = calloc(SHORT_PREFIXES, sizeof *c->short_prefixes)))
+        return -1;
+    int added = lists_add(c, &wd->lists, slot, p);
+    if (added < 0 ||
+        (added && lists_add(c, &c->short_prefixes[short_prefix(text, 1)], slot, p) < 0) ||
+        (added && n >= 2 && lists_add(c, &c->short_prefixes[short_prefix(text, 2)], slot, p) < 0))
+        return -1;
+    wd->total += (uint32_t)added;
     return 0;
 }
 
@@ -549,7 +683,7 @@ static void maybe_compact(complete *c)
     size_t dead = c->nentries - c->live;
     if (dead < COMPACT_MIN || dead < c->live)
         return;
-    complete fresh = {0};
+    complete fresh = {0};   /* not live: appends, sorted once at the end */
     fresh.entries = malloc((c->live + 1) * sizeof *fresh.entries);
     if (!fresh.entries)
         return;     /* tried again at the next change */
@@ -568,13 +702,12 @@ static void maybe_compact(complete *c)
             goto undo;
     if (merge_tail(&fresh) != 0)
         goto undo;
+    sort_lists(&fresh);
     /* The entries' strings now belong to fresh; drop the old arrays only. */
     free(c->entries);
-    for (size_t i = 0; i < c->nwords; i++) {
-        free(c->words[i].text);
-        free(c->words[i].items);
-    }
-    free(c->words);
+    words_free(c->words, c->nwords);
+    short_prefixes_free(c->short_prefixes);
+    c->short_prefixes = fresh.short_prefixes;
     free(c->order);
     strmap_free(&c->word_index);
     idmap_free(&c->items);
@@ -592,11 +725,8 @@ static void maybe_compact(complete *c)
     c->items = fresh.items;
     return;
 undo:
-    for (size_t i = 0; i < fresh.nwords; i++) {
-        free(fresh.words[i].text);
-        free(fresh.words[i].items);
-    }
-    free(fresh.words);
+    words_free(fresh.words, fresh.nwords);
+    short_prefixes_free(fresh.short_prefixes);
     free(fresh.order);
     strmap_free(&fresh.word_index);
     idmap_free(&fresh.items);
@@ -693,6 +823,7 @@ void complete_delete(complete *c, const char *kind, int64_t id)
 
 void complete_replace(complete *c, complete *src)
 {
+    sort_lists(src);    /* before the lock: readers keep the old content meanwhile */
     pthread_rwlock_wrlock(&c->lock);
     content_free(c);
     for (size_t i = 0; i < c->nkinds; i++)
@@ -714,6 +845,8 @@ void complete_replace(complete *c, complete *src)
     c->key_names_cap = src->key_names_cap;
     c->key_index = src->key_index;
     c->items = src->items;
+    c->short_prefixes = src->short_prefixes;
+    c->is_live = true;
     pthread_rwlock_unlock(&c->lock);
     pthread_rwlock_destroy(&src->lock);
     free(src);
@@ -755,10 +888,10 @@ static void find_range(const complete *c, qword *q)
     q->lo = q->hi = lower_bound(c, q->text, q->len);
     q->total = 0;
     while (q->hi < c->nsorted && !strncmp(c->words[c->order[q->hi]].text, q->text, q->len))
-        q->total += c->words[c->order[q->hi++]].n;
+        q->total += c->words[c->order[q->hi++]].total;
     for (size_t w = c->nsorted; w < c->nwords; w++)
         if (!strncmp(c->words[w].text, q->text, q->len))
-            q->total += c->words[w].n;
+            q->total += c->words[w].total;
 }
 
 typedef struct best {
@@ -859,10 +992,45 @@ static void consider(const scan *s, posting p)
     b->date[pos] = date;
 }
 
-static void scan_word(const scan *s, const word *w)
+/*
+ * The lists in ls holding first-word postings (first = true) or the others. When the first
+ * word typed drives the scan, a list's rank is known and a sorted list is read newest
+ * first until a posting cannot make the kind's best: every older one could not either.
+ */
+static void scan_lists(const scan *s, const lists *ls, bool first)
 {
-    for (uint32_t i = 0; i < w->n; i++)
-        consider(s, w->items[i]);
+    for (uint8_t l = 0; l < ls->n; l++) {
+        const plist *pl = &ls->l[l];
+        if ((pl->slot & 1) != first || !s->best[pl->slot / 2].max)
+            continue;
+        const best *b = &s->best[pl->slot / 2];
+        bool bounded = pl->sorted && s->driver == 0;
+        for (uint32_t i = pl->n; i-- > 0;) {
+            posting p = pl->items[i];
+            if (bounded && b->n == b->max &&
+                !better(first, posting_date(p), posting_entry(p), b, b->n - 1))
+                break;
+            consider(s, p);
+        }
+    }
+}
+
+/* Every word of the driver's range (one merged list for a one- or two-byte prefix):
+ * first-word lists, then the others, which a full best of first-word titles then rejects
+ * at their first posting. */
+static void scan_range(const scan *s, const qword *d, bool first)
+{
+    const complete *c = s->c;
+    if (d->len <= 2) {
+        if (c->short_prefixes)
+            scan_lists(s, &c->short_prefixes[short_prefix(d->text, d->len)], first);
+        return;
+    }
+    for (size_t i = d->lo; i < d->hi; i++)
+        scan_lists(s, &c->words[c->order[i]].lists, first);
+    for (size_t w = c->nsorted; w < c->nwords; w++)
+        if (!strncmp(c->words[w].text, d->text, d->len))
+            scan_lists(s, &c->words[w].lists, first);
 }
 
 static char *dup_or_null(arena *a, const char *s)
@@ -930,12 +1098,8 @@ int complete_suggest(complete *c, arena *a, const char *text, const char *const 
             s.driver = w;
     }
     if (any && words[s.driver].total > 0) {
-        const qword *d = &words[s.driver];
-        for (size_t i = d->lo; i < d->hi; i++)
-            scan_word(&s, &c->words[c->order[i]]);
-        for (size_t w = c->nsorted; w < c->nwords; w++)
-            if (!strncmp(c->words[w].text, d->text, d->len))
-                scan_word(&s, &c->words[w]);
+        scan_range(&s, &words[s.driver], true);
+        scan_range(&s, &words[s.driver], false);
     }
     for (size_t k = 0; k < nkinds; k++) {
         int kn = kind_number(c, kinds[k], false);

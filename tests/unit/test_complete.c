@@ -288,6 +288,80 @@ static void test_replace_whole_table(void **state)
     complete_free(c);
 }
 
+/*
+ * A live table (after complete_replace) reads sorted lists newest first and stops early; a
+ * table filled aside reads everything. Both must give the same answers, for many prefixes,
+ * through updates and deletions made after going live.
+ */
+static void test_live_lists_agree(void **state)
+{
+    (void)state;
+    complete *aside = complete_create(), *live = complete_create(), *fresh = complete_create();
+    static const char *const words[] = {"projet", "patient", "parcours", "qualité", "soins",
+                                        "plan", "pôle", "prévention", "réseau", "santé",
+                                        "procédure", "protocole", "pratique", "pilotage"};
+    static const char *const kinds[] = {"document", "tag", "person", "community"};
+    static const char *const keys[][1] = {{"r1"}, {"r2"}, {"r3"}};
+    unsigned seed = 12345;
+    char title[128];
+    for (int round = 0; round < 2; round++) {
+        for (int i = 0; i < 3000; i++) {
+            seed = seed * 1103515245u + 12345u;
+            int id = (int)(seed >> 8) % 2000 + 1;
+            size_t len = 0;
+            int n = 1 + (int)(seed >> 20) % 4;
+            for (int w = 0; w < n; w++) {
+                seed = seed * 1103515245u + 12345u;
+                len += (size_t)snprintf(title + len, sizeof title - len, "%s%s", w ? " " : "",
+                                        words[(seed >> 16) % 14]);
+            }
+            seed = seed * 1103515245u + 12345u;
+            const char *kind = kinds[(seed >> 16) % 4];
+            int64_t date = (int64_t)((seed >> 4) % 100000);
+            const char *const *k = keys[(seed >> 12) % 3];
+            if (round == 0) {
+                put(fresh, kind, id, title, date, k, 1, NULL);
+            } else {
+                put(live, kind, id, title, date, k, 1, NULL);
+                if ((seed >> 24) % 10 == 0) {
+                    complete_delete(aside, kind, id);
+                    complete_delete(live, kind, id);
+                    continue;
+                }
+            }
+            put(aside, kind, id, title, date, k, 1, NULL);
+        }
+        if (round == 0)
+            complete_replace(live, fresh);
+    }
+    assert_int_equal(complete_size(aside), complete_size(live));
+    static const char *const typed[] = {"p", "pr", "pro", "q", "s", "r", "pa", "projet p",
+                                        "plan s", "p p", "sante pro", "x", "pôl", "qualite"};
+    static const char *const *viewers[] = {C1, C2, C1C2};
+    size_t compared = 0;
+    for (size_t t = 0; t < sizeof typed / sizeof *typed; t++)
+        for (size_t v = 0; v < 3; v++)
+            for (unsigned collapse = 0; collapse < 2; collapse++) {
+                result a = suggest_k(aside, typed[t], viewers[v], v == 2 ? 2 : 1, ALL_KINDS, 4,
+                                     collapse, 5);
+                result b = suggest_k(live, typed[t], viewers[v], v == 2 ? 2 : 1, ALL_KINDS, 4,
+                                     collapse, 5);
+                if (a.n != b.n)
+                    fail_msg("'%s': %zu hits aside, %zu live", typed[t], a.n, b.n);
+                for (size_t i = 0; i < a.n; i++)
+                    if (a.hits[i].id != b.hits[i].id || strcmp(a.hits[i].kind, b.hits[i].kind))
+                        fail_msg("'%s' hit %zu: %s %lld aside, %s %lld live", typed[t], i,
+                                 a.hits[i].kind, (long long)a.hits[i].id, b.hits[i].kind,
+                                 (long long)b.hits[i].id);
+                compared += a.n;
+                done(&a);
+                done(&b);
+            }
+    assert_true(compared > 1000);   /* full lists of every kind, not empty answers */
+    complete_free(aside);
+    complete_free(live);
+}
+
 static void test_long_and_odd_text(void **state)
 {
     (void)state;
@@ -324,6 +398,7 @@ int main(void)
         cmocka_unit_test(test_collapse),
         cmocka_unit_test(test_replace_delete_compact),
         cmocka_unit_test(test_replace_whole_table),
+        cmocka_unit_test(test_live_lists_agree),
         cmocka_unit_test(test_long_and_odd_text),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
