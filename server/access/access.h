@@ -169,9 +169,9 @@ void acl_search_key_community(char out[ACL_SEARCH_KEY_MAX], long long community_
 /* The keys of person id: staff or guest, member of communities[0..n). Arena-allocated. */
 const char **acl_search_keys_person(arena *a, long long id, bool is_staff,
                                     const long long *communities, size_t n, size_t *nkeys);
-/* The viewer's keys (NULL viewer: none): from viewer->search_keys when the session lookup
- * read them, else from the database. ST_OK, or the database's failure. */
-rstatus acl_search_viewer_keys(db_conn *db, arena *a, const principal *viewer,
-                               const char ***keys, size_t *nkeys);
+/* The viewer's keys (NULL viewer: none), from viewer->search_keys, which the session lookup
+ * of ROUTE_SEARCH_KEYS routes reads. Arena-allocated. ST_OK, ST_NOMEM or ST_INTERNAL. */
+rstatus acl_search_viewer_keys(arena *a, const principal *viewer, const char ***keys,
+                               size_t *nkeys);
 
 #endif

@@ -344,7 +344,7 @@ rstatus search_http_query(request *r)
     db_conn *db;
     search_db *index = NULL;
     if ((st = req_db(r, &db)) != ST_OK ||
-        (st = acl_search_viewer_keys(db, r->arena, r->who, (const char ***)&q.access_keys,
+        (st = acl_search_viewer_keys(r->arena, r->who, (const char ***)&q.access_keys,
                                      &q.naccess_keys)) != ST_OK ||
         (st = reader(r, &index)) != ST_OK)
         return st;
@@ -371,13 +371,11 @@ rstatus search_http_suggest(request *r)
         return req_fail(r, ST_UNAVAILABLE, "Suggestions are not ready yet; try again shortly.");
     }
 
-    db_conn *db;
     const char **keys;
     size_t nkeys, nhits;
     complete_hit *hits;
-    rstatus st;
-    if ((st = req_db(r, &db)) != ST_OK ||
-        (st = acl_search_viewer_keys(db, r->arena, r->who, &keys, &nkeys)) != ST_OK)
+    rstatus st = acl_search_viewer_keys(r->arena, r->who, &keys, &nkeys);
+    if (st != ST_OK)
         return st;
     if (complete_suggest(table, r->arena, text, keys, nkeys, kinds, sizeof kinds / sizeof *kinds,
                          1u << 0 /* tags: one per name */, SUGGEST_PER_KIND, &hits, &nhits) != 0)
