@@ -698,6 +698,35 @@ Xapian::Query parse_text(Xapian::QueryParser &qp, const std::string &text, unsig
     }
 }
 
+// The query language has -word, +word and -"a phrase" (search.h); a + or - that starts a
+// word and is not followed by a word character or a quote ("-/t t x*", "-(y y", "+\ufffdl")
+// is dropped. Xapian 1.4.22's QueryParser dereferences
+// a null query (SEGV in Query::operator|=) when such a sign hates a group that stop words
+// or stray characters leave empty, beside other hated words. Found by fuzz_search_query.
+std::string without_dangling_signs(const std::string &text)
+{
+    std::string out;
+    out.reserve(text.size());
+    bool after_word = false;
+    for (Xapian::Utf8Iterator it(text), end; it != end;) {
+        unsigned ch = *it;
+        Xapian::Utf8Iterator next = it;
+        ++next;
+        if ((ch == '+' || ch == '-') && !after_word) {
+            unsigned following = next != end ? *next : 0;
+            if (following != '"' && !Xapian::Unicode::is_wordchar(following)) {
+                out += ' ';
+                it = next;
+                continue;
+            }
+        }
+        Xapian::Unicode::append_utf8(out, ch);
+        after_word = Xapian::Unicode::is_wordchar(ch);
+        it = next;
+    }
+    return out;
+}
+
 // Xapian's STEM_SOME leaves capitalised query words unstemmed, taking them for names. That
 // is right for acronyms (GHT, ARS, ESMS: all capitals, indexed raw as well) but wrong for
 // the first word of a sentence: "Etablissements" must find "établissement". So a word
@@ -867,7 +896,7 @@ int facet_index(const char *name)
 void run_query(search_db *db, const search_query *q, search_results *r)
 {
     Lang &lang = db->lang(q->language);
-    std::string text = lower_capitalised(fold(str(q->text)));
+    std::string text = without_dangling_signs(lower_capitalised(fold(str(q->text))));
     bool no_words = blank(text);
 
     Xapian::QueryParser qp;

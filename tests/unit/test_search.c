@@ -820,6 +820,17 @@ static void test_limits(void **state)
     assert_null(r);
     assert_true(strlen(search_last_error()) > 0);
 
+    /* A sign before punctuation or a group crashed Xapian's parser (fuzzer finds). */
+    const char *crashers[] = {"-T -/s\ts\ts*", "-zz -/t t x*", "-zz -.le le sa*", "-a -'s s s*",
+                              "-i -(y\xffy", "-i -(y y) sa*", "O\x01+\x9fl\ts\ts*",
+                              "-a -\xe2\x80\x94t t x*"};
+    for (size_t i = 0; i < sizeof crashers / sizeof *crashers; i++) {
+        q = query(crashers[i]);
+        r = NULL;
+        assert_int_equal(search_run(f->w, &q, &r), SEARCH_OK);
+        search_results_free(r);
+    }
+
     /* Unparseable operators are retried as plain words. */
     const char *odd[] = {"sante AND", "(sante", "\"sante", "sante -", "NOT", "titre:",
                          "*", "AND OR NOT", "sante:", "type:", "\xff\xfe sante", "'"};
